@@ -1,0 +1,46 @@
+import { CliError, ExitCode } from '../errors.js';
+import { optionsOf, resolveConfig } from '../options.js';
+import { printJson, printLine } from '../output.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // One trailing newline is what `echo pw |` adds; it is not part of the password.
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** `prizmai users add <username> [--password-stdin]`: a user straight in the database, and a token. */
+export async function run(username: unknown, ...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const { config } = await resolveConfig(options);
+  const password = options.passwordStdin ? await readStdin() : undefined;
+  const { openDatabase } = await import('../../service/db/orm.js');
+  const { createUser, issueToken } = await import('../../service/domain/users.js');
+  const { DomainError } = await import('../../service/domain/errors.js');
+  const orm = await openDatabase(config.database.url);
+  try {
+    if ((await orm.getMigrator().getPendingMigrations()).length > 0) {
+      throw new CliError('the database has pending migrations; run `prizmai migrate` first');
+    }
+    const em = orm.em.fork();
+    const user = await createUser(em, {
+      username: String(username),
+      password,
+      displayName: options.displayName as string | undefined,
+    }).catch((error: unknown) => {
+      if (error instanceof DomainError) {
+        throw new CliError(error.message, error.code === 'conflict' ? ExitCode.failure : ExitCode.usage);
+      }
+      throw error;
+    });
+    const token = await issueToken(em, user, 'cli');
+    if (options.json)
+      printJson({ user: { id: user.id, username: user.username, display_name: user.displayName }, token });
+    else printLine(token);
+    return 0;
+  } finally {
+    await orm.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, ExitCode } from './errors.js';
+import { withConfigFlags } from './options.js';
+
+/** A command module's entry: commander's action arguments; the last one is the Command itself. */
+type Action = (...args: unknown[]) => Promise<number | undefined>;
+
+/** Loads a command module only when that command runs, so `status` never pays for the ORM or Hono. */
+function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    const { run } = await load();
+    const code = await run(...args);
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('prizmai')
+    .description('Process supervisor and headless chat service')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--config <file>', 'config file (default: prizmai.config.{ts,mts,js,mjs} here)')
+    .option('--json', 'machine-readable output on stdout')
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError()
+    .exitOverride();
+
+  // The command table: one entry per command, each module loaded lazily.
+  withConfigFlags(program.command('config'))
+    .description('print the resolved configuration and where each value came from')
+    .action(lazy(() => import('./commands/config.js')));
+
+  withConfigFlags(program.command('migrate'))
+    .description('apply pending database migrations')
+    .option('--status', 'list applied and pending migrations instead')
+    .action(lazy(() => import('./commands/migrate.js')));
+
+  const users = program.command('users').description('manage users directly in the database');
+  withConfigFlags(users.command('add <username>'))
+    .description('create a user and print an API token')
+    .option('--password-stdin', 'read a password from standard input')
+    .option('--display-name <name>', 'display name (default: the username)')
+    .action(lazy(() => import('./commands/users-add.js')));
+
+  return program;
+}
+
+/** The one place errors become exit codes. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help/version it was asked for).
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const known = error as { exitCode?: unknown; message?: string; details?: unknown };
+  const json = process.argv.includes('--json');
+  const exitCode = typeof known.exitCode === 'number' ? known.exitCode : ExitCode.failure;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ error: { message: known.message, exit_code: exitCode, details: known.details } })}\n`,
+    );
+  }
+  if (error instanceof CliError || typeof known.exitCode === 'number') {
+    process.stderr.write(`prizmai: ${known.message}\n`);
+  } else {
+    process.stderr.write(`prizmai: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  return exitCode;
+}

@@ -1,0 +1,23 @@
+/** Every key of SPEC §3 with its default; `database.url` is derived from `stateDir` when unset. */
+export const defaults = {
+  stateDir: '.prizmai',
+  service: { host: '127.0.0.1', port: 8000, allowedOrigins: [] as string[] },
+  redis: { port: 6390, bin: 'redis-server' },
+  database: {},
+  worker: { concurrency: 8 },
+  beat: {
+    schedules: {
+      // Expired typing/presence entries (typing expires 10 s after the last signal).
+      presenceCleanup: { everyMs: 10_000, enabled: true },
+      // A digest of unread notifications for users who have some.
+      unreadDigest: { everyMs: 60 * 60_000, enabled: true },
+      // Old read notifications are deleted.
+      notificationRetention: { everyMs: 24 * 60 * 60_000, enabled: true },
+    },
+  },
+  auth: { registration: 'open' as const },
+  stop: { timeoutMs: 10_000 },
+  limits: { postsPerSecond: 10, postBurst: 50, loginFailures: 10 },
+};
+
+export const CONFIG_FILE_NAMES = ['prizmai.config.ts', 'prizmai.config.mts', 'prizmai.config.js', 'prizmai.config.mjs'];

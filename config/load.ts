@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { CONFIG_FILE_NAMES, defaults } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { getPath, isPlainObject, mergeLayers, type Plain, setPath } from './layers.js';
+import { envOverrides, flagOverrides, numericKeys } from './overrides.js';
+import { configSchema } from './schema.js';
+import type { LoadedConfig, ResolvedConfig, ValueSource } from './types.js';
+
+export interface LoadOptions {
+  /** `--config <file>`; when unset, prizmai.config.{ts,mts,js,mjs} in `cwd` is used if present. */
+  configFile?: string | undefined;
+  /** Parsed CLI options; the keys of `flagOverrides` that are set become the flag layer. */
+  flags?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** The pipeline: find the file → read it → layer file, env and flags over defaults → validate → derive. */
+export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const file = findConfigFile(cwd, options.configFile);
+  const fileValues = file ? await readConfigFile(file) : {};
+  const { merged, sources } = mergeLayers([
+    { source: 'default', values: defaults as Plain },
+    { source: 'file', values: fileValues },
+    { source: 'env', values: envLayer(env) },
+    { source: 'flag', values: flagLayer(options.flags ?? {}) },
+  ]);
+  const config = validate(merged, sources, env);
+  return { config: derive(config, file ? dirname(file) : cwd, sources), sources, file };
+}
+
+function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError([`--config: file not found, got "${explicit}"`]);
+    return path;
+  }
+  return CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
+}
+
+async function readConfigFile(path: string): Promise<Plain> {
+  let exported: unknown;
+  try {
+    // jiti compiles TypeScript config files on the fly, so users need no TS toolchain at run time.
+    const { createJiti } = await import('jiti');
+    exported = await createJiti(import.meta.url, { moduleCache: false }).import(path, { default: true });
+  } catch (error) {
+    throw new ConfigError([`${path}: could not be loaded: ${(error as Error).message}`]);
+  }
+  if (!isPlainObject(exported)) {
+    throw new ConfigError([`${path}: expected a default export of defineConfig({...}), got ${describe(exported)}`]);
+  }
+  return exported;
+}
+
+function coerce(key: string, raw: string): unknown {
+  if (numericKeys.has(key) && /^-?\d+(\.\d+)?$/.test(raw.trim())) return Number(raw);
+  return raw;
+}
+
+function envLayer(env: NodeJS.ProcessEnv): Plain {
+  const layer: Plain = {};
+  for (const [key, name] of Object.entries(envOverrides)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') setPath(layer, key, coerce(key, raw));
+  }
+  return layer;
+}
+
+function flagLayer(flags: Record<string, unknown>): Plain {
+  const layer: Plain = {};
+  for (const [key, { option }] of Object.entries(flagOverrides)) {
+    const raw = flags[option];
+    if (raw !== undefined) setPath(layer, key, typeof raw === 'string' ? coerce(key, raw) : raw);
+  }
+  return layer;
+}
+
+function origin(key: string, sources: Record<string, ValueSource>, env: NodeJS.ProcessEnv): string {
+  const source = sources[key];
+  if (source === 'env' && envOverrides[key] && env[envOverrides[key]] !== undefined)
+    return ` (from ${envOverrides[key]})`;
+  if (source === 'flag' && flagOverrides[key]) return ` (from ${flagOverrides[key].flag})`;
+  if (source === 'file') return ' (from the config file)';
+  return '';
+}
+
+function validate(merged: Plain, sources: Record<string, ValueSource>, env: NodeJS.ProcessEnv): ResolvedConfig {
+  const result = configSchema.safeParse(merged);
+  if (result.success) return result.data as ResolvedConfig;
+  const problems = result.error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys((getPath(defaultsShape, issue.path) as Plain | undefined) ?? {});
+      return issue.keys.map((key) => {
+        const where = path ? `${path}.${key}` : key;
+        const hint = suggest(key, known);
+        return `${where}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys here: ${known.join(', ')}`;
+      });
+    }
+    const value = getPath(merged, issue.path);
+    return [`${path}${origin(path, sources, env)}: ${issue.message}, got ${describe(value)}`];
+  });
+  throw new ConfigError(problems);
+}
+
+// The shape of every known key, for naming alternatives to an unknown one.
+const defaultsShape: Plain = {
+  ...defaults,
+  redis: { url: undefined, ...defaults.redis },
+  database: { url: undefined },
+};
+
+function suggest(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  return known.find((candidate) => distance(candidate.toLowerCase(), lower) <= Math.max(1, Math.floor(key.length / 4)));
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Absolute state dir; the SQLite URL derived from it when no database URL is set. */
+function derive(config: ResolvedConfig, root: string, sources: Record<string, ValueSource>): ResolvedConfig {
+  const stateDir = isAbsolute(config.stateDir) ? config.stateDir : resolve(root, config.stateDir);
+  let url = config.database.url ?? `sqlite:${resolve(stateDir, 'prizmai.db')}`;
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:' && !isAbsolute(path)) url = `sqlite:${resolve(root, path)}`;
+  }
+  if (!sources['database.url']) sources['database.url'] = 'default';
+  if (!sources['redis.url']) sources['redis.url'] = 'default';
+  return { ...config, stateDir, database: { url } };
+}

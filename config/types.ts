@@ -1,0 +1,60 @@
+/** The configuration as prizmai uses it: every key present, every default applied. */
+export interface ResolvedConfig {
+  /** Absolute path of the state directory (pid/state files, logs, SQLite db, managed Redis data). */
+  stateDir: string;
+  service: {
+    host: string;
+    port: number;
+    allowedOrigins: string[];
+  };
+  redis: {
+    /** Unset: prizmai manages its own redis-server. */
+    url?: string | undefined;
+    port: number;
+    bin: string;
+  };
+  database: {
+    url: string;
+  };
+  worker: {
+    concurrency: number;
+  };
+  beat: {
+    schedules: Record<ScheduleName, Schedule>;
+  };
+  auth: {
+    registration: 'open' | 'closed';
+  };
+  stop: {
+    timeoutMs: number;
+  };
+  limits: {
+    postsPerSecond: number;
+    postBurst: number;
+    loginFailures: number;
+  };
+}
+
+export type ScheduleName = 'presenceCleanup' | 'unreadDigest' | 'notificationRetention';
+
+export interface Schedule {
+  /** How often the job runs, in milliseconds. */
+  everyMs: number;
+  enabled: boolean;
+}
+
+type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** What a user writes in prizmai.config.ts: every key optional. */
+export type UserConfig = DeepPartial<ResolvedConfig>;
+
+/** Where a resolved value came from. */
+export type ValueSource = 'default' | 'file' | 'env' | 'flag';
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  /** Dotted key → where its value came from. */
+  sources: Record<string, ValueSource>;
+  /** The config file that was read, if any. */
+  file?: string | undefined;
+}

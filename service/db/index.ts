@@ -1,0 +1,2 @@
+export * from './entities.js';
+export { type Dialect, dialectOf, type OpenOptions, openDatabase } from './orm.js';

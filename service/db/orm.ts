@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Options } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/knex';
+import { migrationsList } from '../../migrations/index.js';
+import { entities } from './entities.js';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export function dialectOf(databaseUrl: string): Dialect {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
+}
+
+export interface OpenOptions {
+  /** Log every SQL statement (debugging only). */
+  debug?: boolean;
+  /** PostgreSQL schema to use instead of `public` (isolated test stacks). */
+  schema?: string;
+}
+
+/** Opens the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`); drivers load lazily. */
+export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<MikroORM> {
+  const common: Options = {
+    entities,
+    debug: options.debug ?? false,
+    // Entities are EntitySchema objects: no source files to scan, nothing to cache.
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    metadataCache: { enabled: false },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      migrationsList,
+      tableName: 'prizmai_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+  };
+  const { Migrator } = await import('@mikro-orm/migrations');
+  if (dialectOf(databaseUrl) === 'sqlite') {
+    const path = databaseUrl.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const { MikroORM } = await import('@mikro-orm/better-sqlite');
+    const orm = await MikroORM.init({ ...common, dbName: path, extensions: [Migrator] });
+    // WAL lets readers run beside the single writer; busy_timeout waits out other processes' writes.
+    await orm.em.getConnection().execute('pragma journal_mode = wal');
+    await orm.em.getConnection().execute('pragma busy_timeout = 5000');
+    await orm.em.getConnection().execute('pragma foreign_keys = on');
+    return orm;
+  }
+  const { MikroORM } = await import('@mikro-orm/postgresql');
+  return MikroORM.init({
+    ...common,
+    clientUrl: databaseUrl,
+    ...(options.schema ? { schema: options.schema } : {}),
+    extensions: [Migrator],
+  });
+}
