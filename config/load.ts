@@ -28,7 +28,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     { source: 'env', values: envLayer(env) },
     { source: 'flag', values: flagLayer(options.flags ?? {}) },
   ]);
-  const config = validate(merged, sources, env);
+  const config = validate(merged, sources, env, fileValues);
   return { config: derive(config, file ? dirname(file) : cwd, sources), sources, file };
 }
 
@@ -88,27 +88,42 @@ function origin(key: string, sources: Record<string, ValueSource>, env: NodeJS.P
   return '';
 }
 
-function validate(merged: Plain, sources: Record<string, ValueSource>, env: NodeJS.ProcessEnv): ResolvedConfig {
+function validate(
+  merged: Plain,
+  sources: Record<string, ValueSource>,
+  env: NodeJS.ProcessEnv,
+  fileValues: Plain,
+): ResolvedConfig {
+  // Env and flag layers are built from known keys only, so the file is where a typo can hide.
+  const problems = unknownKeys(fileValues, knownShape);
   const result = configSchema.safeParse(merged);
-  if (result.success) return result.data as ResolvedConfig;
-  const problems = result.error.issues.flatMap((issue) => {
+  if (result.success && problems.length === 0) return result.data as ResolvedConfig;
+  for (const issue of result.error?.issues ?? []) {
+    if (issue.code === 'unrecognized_keys') continue; // reported by unknownKeys, with suggestions
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys((getPath(defaultsShape, issue.path) as Plain | undefined) ?? {});
-      return issue.keys.map((key) => {
-        const where = path ? `${path}.${key}` : key;
-        const hint = suggest(key, known);
-        return `${where}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys here: ${known.join(', ')}`;
-      });
-    }
-    const value = getPath(merged, issue.path);
-    return [`${path}${origin(path, sources, env)}: ${issue.message}, got ${describe(value)}`];
-  });
+    problems.push(
+      `${path}${origin(path, sources, env)}: ${issue.message}, got ${describe(getPath(merged, issue.path))}`,
+    );
+  }
   throw new ConfigError(problems);
 }
 
+/** Every key that the schema does not know, at any depth, with the closest known key as a hint. */
+function unknownKeys(values: Plain, shape: Plain, prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const where = prefix ? `${prefix}.${key}` : key;
+    if (!Object.hasOwn(shape, key)) {
+      const known = Object.keys(shape);
+      const hint = suggest(key, known);
+      return [`${where}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys here: ${known.join(', ')}`];
+    }
+    const inner = shape[key];
+    return isPlainObject(value) && isPlainObject(inner) ? unknownKeys(value, inner, where) : [];
+  });
+}
+
 // The shape of every known key, for naming alternatives to an unknown one.
-const defaultsShape: Plain = {
+const knownShape: Plain = {
   ...defaults,
   redis: { url: undefined, ...defaults.redis },
   database: { url: undefined },
@@ -116,7 +131,8 @@ const defaultsShape: Plain = {
 
 function suggest(key: string, known: string[]): string | undefined {
   const lower = key.toLowerCase();
-  return known.find((candidate) => distance(candidate.toLowerCase(), lower) <= Math.max(1, Math.floor(key.length / 4)));
+  const tolerance = key.length <= 3 ? 1 : 2;
+  return known.find((candidate) => distance(candidate.toLowerCase(), lower) <= tolerance);
 }
 
 function distance(a: string, b: string): number {
