@@ -1,13 +1,27 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MikroORM } from '@mikro-orm/knex';
-import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
+import { bodyLimit } from './http/body-limit.js';
+import type { AppEnv } from './http/env.js';
+import { notFoundHandler, onError } from './http/on-error.js';
+import { requestLog } from './http/request-log.js';
+import { validationHook } from './http/validation-hook.js';
+import { jsonLogger, type Logger } from './log.js';
+import { bullMentionQueue, type MentionQueue } from './queue/mentions.js';
+import { apiRoutes } from './routes/api.js';
+import { json } from './routes/openapi.js';
+import { domainDeps } from './wiring.js';
 
 /** Everything the HTTP app needs; it opens nothing itself, so tests can hand it real or scoped parts. */
 export interface AppDeps {
   config: ResolvedConfig;
   orm: MikroORM;
   redis: Redis;
+  /** Where mention jobs go; default: the BullMQ queue on `redis` (closing it is then the caller's job via `app`). */
+  mentions?: MentionQueue;
+  /** Request and error logs; default: JSON lines on stdout. */
+  logger?: Logger;
 }
 
 async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
@@ -19,17 +33,43 @@ async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
   }
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+const Health = z.object({ status: z.string(), db: z.string(), redis: z.string() });
 
-  app.get('/healthz', async (c) => {
-    const [db, redis] = await Promise.all([
-      probe(() => deps.orm.em.getConnection().execute('select 1')),
-      probe(() => deps.redis.ping()),
-    ]);
-    const ok = db === 'ok' && redis === 'ok';
-    return c.json({ status: ok ? 'ok' : 'unavailable', db, redis }, ok ? 200 : 503);
+export function createApp(deps: AppDeps) {
+  const logger = deps.logger ?? jsonLogger();
+  const mentions = deps.mentions ?? bullMentionQueue(deps.redis);
+  const domain = domainDeps({ ...deps, mentions, logger });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', requestLog(logger));
+  app.use('*', bodyLimit());
+  app.onError(onError(logger));
+  app.notFound(notFoundHandler);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      tags: ['health'],
+      summary: 'Database and Redis reachability (no auth)',
+      responses: { 200: json(Health, 'Everything is up'), 503: json(Health, 'Names what is down') },
+    }),
+    async (c) => {
+      const [db, redis] = await Promise.all([
+        probe(() => deps.orm.em.getConnection().execute('select 1')),
+        probe(() => deps.redis.ping()),
+      ]);
+      const ok = db === 'ok' && redis === 'ok';
+      return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
+    },
+  );
+
+  app.route('/api/v1', apiRoutes(domain));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'prizmai chat service', version: '1' },
   });
-
   return app;
 }

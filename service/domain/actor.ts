@@ -1,0 +1,5 @@
+/** The authenticated user a use case runs for. */
+export interface Actor {
+  id: number;
+  username: string;
+}

@@ -1,0 +1,64 @@
+import type { Sql } from './db.js';
+
+/** What `@all` expands to: every member who can see the message. */
+export const MENTION_ALL = 'all';
+
+// `@` not glued to a preceding name character (so `bob@example.com` mentions nobody), then a run of
+// username characters. A trailing `.` or `-` ends the mention, as at the end of a sentence (SPEC §6).
+const MENTION = /(?<![A-Za-z0-9_.-])@([A-Za-z0-9_.-]+)/g;
+const MAX_USERNAME = 150;
+
+export interface ParsedMentions {
+  /** Lower-cased usernames named in the text, without duplicates, in order of appearance. */
+  names: string[];
+  all: boolean;
+}
+
+/** `@john.doe` → john.doe; `@john.` → john; `@all` → everyone who can see the message. */
+export function parseMentions(content: string): ParsedMentions {
+  const names = new Set<string>();
+  let all = false;
+  for (const match of content.matchAll(MENTION)) {
+    const name = (match[1] ?? '').replace(/[.-]+$/, '');
+    if (name.length === 0 || name.length > MAX_USERNAME) continue;
+    const key = name.toLowerCase();
+    if (key === MENTION_ALL) all = true;
+    else names.add(key);
+  }
+  return { names: [...names], all };
+}
+
+export interface MentionedUser {
+  id: number;
+  username: string;
+}
+
+/**
+ * The users a text mentions, among the audience only (room members, or board members for task
+ * comments): unknown names and outsiders are ignored. `@all` expands to the audience minus the author;
+ * an explicit self-mention is kept (the author is still never notified of it).
+ */
+export async function resolveMentions(
+  sql: Sql,
+  parsed: ParsedMentions,
+  audience: { table: 'room_members' | 'board_members'; column: 'room_id' | 'board_id'; id: number },
+  authorId: number,
+): Promise<MentionedUser[]> {
+  if (!parsed.all && parsed.names.length === 0) return [];
+  const query = sql('users as u')
+    .join(`${audience.table} as a`, function () {
+      this.on('a.user_id', 'u.id').andOnVal(`a.${audience.column}`, audience.id);
+    })
+    .select('u.id', 'u.username')
+    .orderBy('u.id');
+  if (parsed.all) {
+    if (parsed.names.length > 0) {
+      query.where((q) => q.whereNot('u.id', authorId).orWhereIn('u.username_key', parsed.names));
+    } else {
+      query.whereNot('u.id', authorId);
+    }
+  } else {
+    query.whereIn('u.username_key', parsed.names);
+  }
+  return (await query) as MentionedUser[];
+}

@@ -1,0 +1,323 @@
+import type { Knex } from '@mikro-orm/knex';
+import { notFound } from './access.js';
+import type { Actor } from './actor.js';
+import { checkClientId, normaliseContent } from './content.js';
+import { type Db, isUniqueViolation, now, num, type Sql } from './db.js';
+import type { DomainDeps } from './deps.js';
+import { DomainError } from './errors.js';
+import { keysetPage, type PageRequest } from './keyset.js';
+import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
+import { messageView } from './presenters.js';
+import { publishStored } from './publish.js';
+import type { MessageView, Page } from './views.js';
+
+const MESSAGE_COLUMNS = [
+  'm.id',
+  'm.room_id',
+  'm.author_id',
+  'u.username as author_username',
+  'm.content',
+  'm.client_id',
+  'm.created_at',
+  'm.edited_at',
+  'm.deleted_at',
+];
+
+type MessageRow = Record<string, unknown> & { id: number; room_id: number; author_id: number };
+
+function messagesQuery(sql: Sql) {
+  return sql('chat_messages as m').join('users as u', 'u.id', 'm.author_id').select(MESSAGE_COLUMNS);
+}
+
+/** Mentioned usernames of each message, in one query. */
+async function mentionsOf(sql: Sql, messageIds: number[]): Promise<Map<number, string[]>> {
+  const byMessage = new Map<number, string[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = (await sql('message_mentions as mm')
+    .join('users as u', 'u.id', 'mm.user_id')
+    .whereIn('mm.message_id', messageIds)
+    .orderBy('mm.id')
+    .select('mm.message_id', 'u.username')) as { message_id: number; username: string }[];
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    list.push(row.username);
+    byMessage.set(row.message_id, list);
+  }
+  return byMessage;
+}
+
+async function present(sql: Sql, rows: MessageRow[]): Promise<MessageView[]> {
+  const mentions = await mentionsOf(
+    sql,
+    rows.filter((row) => row.deleted_at === null || row.deleted_at === undefined).map((row) => row.id),
+  );
+  return rows.map((row) => messageView(row, mentions.get(row.id) ?? []));
+}
+
+async function loadMessage(sql: Sql, messageId: number): Promise<MessageView> {
+  const row = (await messagesQuery(sql).where('m.id', messageId).first()) as MessageRow | undefined;
+  if (!row) throw notFound('message');
+  const [view] = await present(sql, [row]);
+  return view as MessageView;
+}
+
+/**
+ * The room, if the actor is a member; inside a transaction on PostgreSQL the room row stays locked
+ * until commit, so posts to one room are serialised and commit in id order (SPEC §7).
+ */
+async function lockRoomOfMember(trx: Knex.Transaction, db: Db, roomId: number, actor: Actor): Promise<number> {
+  const query = trx('chat_rooms as r')
+    .join('room_members as rm', function () {
+      this.on('rm.room_id', 'r.id').andOnVal('rm.user_id', actor.id);
+    })
+    .where('r.id', roomId)
+    .first('r.id');
+  if (db.dialect === 'postgresql') query.forUpdate('r');
+  const row = await query;
+  if (!row) throw notFound('room');
+  return roomId;
+}
+
+/** The message an author already sent with this client_id, if any. */
+async function byClientId(sql: Sql, authorId: number, clientId: string): Promise<MessageRow | undefined> {
+  return (await messagesQuery(sql).where({ 'm.author_id': authorId, 'm.client_id': clientId }).first()) as
+    | MessageRow
+    | undefined;
+}
+
+async function idempotentAnswer(sql: Sql, existing: MessageRow, roomId: number): Promise<MessageView> {
+  if (existing.room_id !== roomId) {
+    throw new DomainError('conflict', 'client_id was already used for a message in another room', 'client_id');
+  }
+  const [view] = await present(sql, [existing]);
+  return view as MessageView;
+}
+
+async function insertMentions(trx: Sql, messageId: number, roomId: number, users: MentionedUser[]): Promise<void> {
+  if (users.length === 0) return;
+  await trx('message_mentions').insert(
+    users.map((user) => ({ message_id: messageId, user_id: user.id, room_id: roomId })),
+  );
+}
+
+async function enqueueMentions(
+  deps: DomainDeps,
+  message: { id: number; room_id: number; author_id: number },
+  users: MentionedUser[],
+  jobId: string,
+): Promise<void> {
+  const recipient_ids = users.map((user) => user.id).filter((id) => id !== message.author_id);
+  if (recipient_ids.length === 0) return;
+  try {
+    await deps.mentions.enqueue(
+      {
+        kind: 'message',
+        message_id: message.id,
+        room_id: message.room_id,
+        author_id: message.author_id,
+        recipient_ids,
+      },
+      jobId,
+    );
+  } catch (error) {
+    deps.reportError('enqueue mention job', error);
+  }
+}
+
+export interface PostResult {
+  message: MessageView;
+  /** False when the client_id was seen before and the original message is returned. */
+  created: boolean;
+}
+
+/**
+ * Posts a message: rate-limited per user, idempotent by (author, client_id), mentions resolved among
+ * the room's members and stored with it; once committed, `message.created` is published and mention
+ * notifications are queued for the worker. HTTP and WebSocket both post through here.
+ */
+export async function postMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  roomId: number,
+  input: { content: string; client_id?: string | null | undefined },
+): Promise<PostResult> {
+  const content = normaliseContent(input.content);
+  const clientId = checkClientId(input.client_id);
+  await deps.limiter.take(actor.id);
+  const { db } = deps;
+  let outcome: { existing: MessageRow } | { message: MessageView; mentioned: MentionedUser[] };
+  try {
+    outcome = await db.knex.transaction(async (trx) => {
+      await lockRoomOfMember(trx, db, roomId, actor);
+      if (clientId !== null) {
+        const existing = await byClientId(trx, actor.id, clientId);
+        if (existing) return { existing };
+      }
+      const mentioned = await resolveMentions(
+        trx,
+        parseMentions(content),
+        { table: 'room_members', column: 'room_id', id: roomId },
+        actor.id,
+      );
+      const createdAt = now(db);
+      const [row] = await trx('chat_messages')
+        .insert({ room_id: roomId, author_id: actor.id, content, client_id: clientId, created_at: createdAt })
+        .returning('id');
+      const id = num((row as { id: unknown }).id);
+      await insertMentions(trx, id, roomId, mentioned);
+      const message = messageView(
+        {
+          id,
+          room_id: roomId,
+          author_id: actor.id,
+          author_username: actor.username,
+          content,
+          client_id: clientId,
+          created_at: createdAt,
+          edited_at: null,
+          deleted_at: null,
+        },
+        mentioned.map((user) => user.username),
+      );
+      return { message, mentioned };
+    });
+  } catch (error) {
+    // The same client_id racing in from two connections: the unique key lets one through.
+    if (clientId !== null && isUniqueViolation(error)) {
+      const existing = await byClientId(db.knex, actor.id, clientId);
+      if (existing) return { message: await idempotentAnswer(db.knex, existing, roomId), created: false };
+    }
+    throw error;
+  }
+  if ('existing' in outcome) {
+    return { message: await idempotentAnswer(db.knex, outcome.existing, roomId), created: false };
+  }
+  const { message, mentioned } = outcome;
+  await Promise.all([
+    publishStored(deps, { type: 'message.created', room_id: roomId, message }),
+    enqueueMentions(deps, { id: message.id, room_id: roomId, author_id: actor.id }, mentioned, `message-${message.id}`),
+  ]);
+  return { message, created: true };
+}
+
+/** The message with the room it is in, if the actor is a member of that room. */
+async function visibleMessage(sql: Sql, actor: Actor, messageId: number) {
+  const row = (await sql('chat_messages as m')
+    .join('room_members as rm', function () {
+      this.on('rm.room_id', 'm.room_id').andOnVal('rm.user_id', actor.id);
+    })
+    .join('chat_rooms as r', 'r.id', 'm.room_id')
+    .where('m.id', messageId)
+    .first('m.id', 'm.room_id', 'm.author_id', 'm.deleted_at', 'r.created_by_id as room_created_by_id')) as
+    | { id: number; room_id: number; author_id: number; deleted_at: unknown; room_created_by_id: number }
+    | undefined;
+  if (!row) throw notFound('message');
+  return row;
+}
+
+/** The author edits; mentions are parsed again and newly mentioned users notified. */
+export async function editMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: number,
+  input: { content: string },
+): Promise<MessageView> {
+  const content = normaliseContent(input.content);
+  const { db } = deps;
+  const { roomId, added } = await db.knex.transaction(async (trx) => {
+    const found = await visibleMessage(trx, actor, messageId);
+    if (found.author_id !== actor.id) throw new DomainError('forbidden', 'only the author may edit a message');
+    if (found.deleted_at !== null && found.deleted_at !== undefined) {
+      throw new DomainError('conflict', 'a deleted message cannot be edited');
+    }
+    const before = new Set(
+      ((await trx('message_mentions').where('message_id', messageId).select('user_id')) as { user_id: number }[]).map(
+        (row) => row.user_id,
+      ),
+    );
+    const mentioned = await resolveMentions(
+      trx,
+      parseMentions(content),
+      { table: 'room_members', column: 'room_id', id: found.room_id },
+      actor.id,
+    );
+    await trx('chat_messages')
+      .where('id', messageId)
+      .update({ content, edited_at: now(db) });
+    await trx('message_mentions').where('message_id', messageId).delete();
+    await insertMentions(trx, messageId, found.room_id, mentioned);
+    return { roomId: found.room_id, added: mentioned.filter((user) => !before.has(user.id)) };
+  });
+  const message = await loadMessage(db.knex, messageId);
+  await Promise.all([
+    publishStored(deps, { type: 'message.edited', room_id: roomId, message }),
+    enqueueMentions(
+      deps,
+      { id: messageId, room_id: roomId, author_id: actor.id },
+      added,
+      `message-${messageId}-e${Date.parse(message.edited_at ?? '') || Date.now()}`,
+    ),
+  ]);
+  return message;
+}
+
+/**
+ * The author or the room's creator deletes: the row stays as a tombstone without content, mentions
+ * or notifications. Deleting a tombstone again answers the tombstone.
+ */
+export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: number): Promise<MessageView> {
+  const { db } = deps;
+  const outcome = await db.knex.transaction(async (trx) => {
+    const found = await visibleMessage(trx, actor, messageId);
+    if (found.author_id !== actor.id && found.room_created_by_id !== actor.id) {
+      throw new DomainError('forbidden', 'only the author or the room creator may delete a message');
+    }
+    if (found.deleted_at !== null && found.deleted_at !== undefined) return { roomId: found.room_id, changed: false };
+    await trx('chat_messages')
+      .where('id', messageId)
+      .update({ content: '', deleted_at: now(db) });
+    await trx('message_mentions').where('message_id', messageId).delete();
+    await trx('notifications').where('message_id', messageId).delete();
+    return { roomId: found.room_id, changed: true };
+  });
+  const message = await loadMessage(db.knex, messageId);
+  if (outcome.changed) await publishStored(deps, { type: 'message.deleted', room_id: outcome.roomId, message });
+  return message;
+}
+
+async function memberRoom(sql: Sql, actor: Actor, roomId: number): Promise<void> {
+  const row = await sql('room_members').where({ room_id: roomId, user_id: actor.id }).first('id');
+  if (!row) throw notFound('room');
+}
+
+/** Keyset history of a room, tombstones included (SPEC §6). */
+export async function listMessages(
+  deps: DomainDeps,
+  actor: Actor,
+  roomId: number,
+  page: PageRequest,
+): Promise<Page<MessageView>> {
+  const sql = deps.db.knex;
+  await memberRoom(sql, actor, roomId);
+  const { rows, has_more } = await keysetPage<MessageRow>(messagesQuery(sql).where('m.room_id', roomId), 'm.id', page);
+  return { items: await present(sql, rows), has_more };
+}
+
+/** Live (not deleted) messages of a room containing `q`, case-insensitively; paged like history. */
+export async function searchMessages(
+  deps: DomainDeps,
+  actor: Actor,
+  roomId: number,
+  q: string,
+  page: PageRequest,
+): Promise<Page<MessageView>> {
+  const { knex: sql, dialect } = deps.db;
+  await memberRoom(sql, actor, roomId);
+  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const query = messagesQuery(sql)
+    .where('m.room_id', roomId)
+    .whereNull('m.deleted_at')
+    .whereRaw(`m.content ${dialect === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`, [pattern]);
+  const { rows, has_more } = await keysetPage<MessageRow>(query, 'm.id', page);
+  return { items: await present(sql, rows), has_more };
+}

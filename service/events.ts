@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { CommentView, MessageView, UserRef } from './domain/views.js';
+
+// Real-time fan-out goes through Redis pub/sub (SPEC §7): the write path publishes each stored change
+// once, on the channel of the room or task it belongs to, and every service process's WebSocket hub
+// subscribes to the channels its clients follow. Payloads are JSON `ChatEvent`s.
+
+/** `prizmai:room:<id>`: message created/edited/deleted, members joined/left, room deleted. */
+export function roomChannel(roomId: number): string {
+  return `prizmai:room:${roomId}`;
+}
+
+/** `prizmai:task:<id>`: comments created. */
+export function taskChannel(taskId: number): string {
+  return `prizmai:task:${taskId}`;
+}
+
+export type ChatEvent =
+  | { type: 'message.created'; room_id: number; message: MessageView }
+  | { type: 'message.edited'; room_id: number; message: MessageView }
+  | { type: 'message.deleted'; room_id: number; message: MessageView }
+  | { type: 'comment.created'; task_id: number; comment: CommentView }
+  | { type: 'room.member_joined'; room_id: number; user: UserRef }
+  | { type: 'room.member_left'; room_id: number; user: UserRef }
+  | { type: 'room.deleted'; room_id: number };
+
+export function channelOf(event: ChatEvent): string {
+  return 'task_id' in event ? taskChannel(event.task_id) : roomChannel(event.room_id);
+}
+
+/** Publishes stored changes; the use cases depend on this interface, not on Redis. */
+export interface EventPublisher {
+  publish(event: ChatEvent): Promise<void>;
+}
+
+/** Publishes on the given connection (a normal one, not a subscriber connection). */
+export function redisPublisher(redis: Redis): EventPublisher {
+  return {
+    async publish(event) {
+      await redis.publish(channelOf(event), JSON.stringify(event));
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono';
+import { authenticate } from '../domain/auth.js';
+import type { DomainDeps } from '../domain/deps.js';
+import { DomainError } from '../domain/errors.js';
+import type { AppEnv } from './env.js';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** `Authorization: Bearer <token>` → the caller, or 401. */
+export function requireAuth(deps: DomainDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const match = BEARER.exec(c.req.header('authorization') ?? '');
+    const token = match?.[1];
+    const actor = token ? await authenticate(deps, token) : null;
+    if (!actor || !token) {
+      c.header('WWW-Authenticate', 'Bearer');
+      throw new DomainError('unauthenticated', 'a valid bearer token is required (Authorization: Bearer <token>)');
+    }
+    c.set('actor', actor);
+    c.set('token', token);
+    await next();
+  };
+}

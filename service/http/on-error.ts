@@ -1,0 +1,36 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../log.js';
+import { errorResponse } from './error-body.js';
+
+/** The one place a thrown error becomes a response: DomainError by code, Hono's own by status. */
+export function onError(logger: Logger) {
+  return (error: Error, c: Context): Response => {
+    if (error instanceof DomainError) {
+      return errorResponse(c, error.code, error.message, { field: error.field, retryAfter: error.retryAfter });
+    }
+    if (error instanceof HTTPException) {
+      // Hono's validators: malformed JSON (400) or a body that is not JSON (415).
+      if (error.status === 400 || error.status === 415) {
+        const message =
+          error.status === 415 ? 'the request body must be JSON (Content-Type: application/json)' : error.message;
+        return errorResponse(c, 'invalid_request', `body: ${message}`, { field: 'body' });
+      }
+      if (error.status === 401) return errorResponse(c, 'unauthenticated', error.message);
+      if (error.status === 404) return errorResponse(c, 'not_found', 'no such route');
+      if (error.status === 413) return errorResponse(c, 'payload_too_large', error.message);
+      if (error.status < 500) return errorResponse(c, 'invalid_request', error.message);
+    }
+    logger.error('unhandled error', {
+      method: c.req.method,
+      path: c.req.path,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return errorResponse(c, 'internal', 'internal error');
+  };
+}
+
+export function notFoundHandler(c: Context): Response {
+  return errorResponse(c, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+}

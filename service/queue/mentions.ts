@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * The BullMQ queue the write path hands mention notifications to, so a post never waits on them;
+ * the worker consumes it (one job per message or comment with mentions).
+ *
+ * Queue `prizmai-mentions`, job name `mention`, job id `message-<id>` / `comment-<id>`[`-e<n>` for an
+ * edit], payload `MentionJob`. The worker creates one MENTION notification per recipient with
+ * source `message:<id>` / `comment:<id>`; the unique (recipient, source, type) key makes a retried
+ * job idempotent.
+ */
+export const MENTION_QUEUE = 'prizmai-mentions';
+export const MENTION_JOB = 'mention';
+
+export type MentionJob =
+  | {
+      kind: 'message';
+      message_id: number;
+      room_id: number;
+      author_id: number;
+      /** Users to notify: mentioned room members, never the author. */
+      recipient_ids: number[];
+    }
+  | {
+      kind: 'comment';
+      comment_id: number;
+      task_id: number;
+      author_id: number;
+      /** Users to notify: mentioned board members, never the author. */
+      recipient_ids: number[];
+    };
+
+/** Enqueues mention work; the use cases depend on this interface, not on BullMQ. */
+export interface MentionQueue {
+  enqueue(job: MentionJob, jobId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Retried with exponential backoff, kept inspectable when it finally fails (SPEC §8). */
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: false,
+} as const;
+
+/** A BullMQ-backed queue over an existing connection (BullMQ leaves a shared connection open). */
+export function bullMentionQueue(connection: Redis): MentionQueue {
+  const queue = new Queue<MentionJob>(MENTION_QUEUE, { connection });
+  let closed: Promise<void> | undefined;
+  return {
+    async enqueue(job, jobId) {
+      await queue.add(MENTION_JOB, job, { ...JOB_OPTIONS, jobId });
+    },
+    close() {
+      closed ??= queue.close();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { me } from '../domain/auth.js';
+import type { DomainDeps } from '../domain/deps.js';
+import { autocompleteUsers } from '../domain/user-search.js';
+import { requireAuth } from '../http/auth.js';
+import { bearer, E400, E401, E404, json, router } from './openapi.js';
+import { User, UsersQuery } from './schemas.js';
+
+export function usersRoutes(deps: DomainDeps) {
+  const auth = requireAuth(deps);
+  return router()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/me',
+        tags: ['users'],
+        summary: 'The caller',
+        middleware: auth,
+        security: bearer,
+        responses: { 200: json(z.object({ user: User }), 'The caller'), ...E401 },
+      }),
+      async (c) => c.json({ user: await me(deps, c.get('actor')) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/users',
+        tags: ['users'],
+        summary: 'Mention autocomplete among members of the caller’s boards (or of one board or room)',
+        middleware: auth,
+        security: bearer,
+        request: { query: UsersQuery },
+        responses: { 200: json(z.object({ users: z.array(User) }), 'At most 10 users'), ...E400, ...E401, ...E404 },
+      }),
+      async (c) => c.json({ users: await autocompleteUsers(deps, c.get('actor'), c.req.valid('query')) }, 200),
+    );
+}

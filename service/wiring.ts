@@ -1,0 +1,34 @@
+import type { MikroORM, SqlEntityManager } from '@mikro-orm/knex';
+import type { Redis } from 'ioredis';
+import type { ResolvedConfig } from '../config/types.js';
+import { dialectOf } from './db/orm.js';
+import type { DomainDeps } from './domain/deps.js';
+import { redisLoginThrottle } from './domain/login-throttle.js';
+import { redisPostLimiter } from './domain/rate-limit.js';
+import { redisPublisher } from './events.js';
+import type { Logger } from './log.js';
+import type { MentionQueue } from './queue/mentions.js';
+
+export interface WiringInput {
+  config: ResolvedConfig;
+  orm: MikroORM;
+  redis: Redis;
+  mentions: MentionQueue;
+  logger: Logger;
+}
+
+/** The use cases' side effects over the real database, Redis and queue. */
+export function domainDeps({ config, orm, redis, mentions, logger }: WiringInput): DomainDeps {
+  // Both drivers are knex-based SQL drivers.
+  const em = orm.em as unknown as SqlEntityManager;
+  return {
+    db: { knex: em.getKnex(), dialect: dialectOf(config.database.url) },
+    em,
+    events: redisPublisher(redis),
+    mentions,
+    limiter: redisPostLimiter(redis, config.limits),
+    loginThrottle: redisLoginThrottle(redis, config.limits.loginFailures),
+    registration: config.auth.registration,
+    reportError: (what, error) => logger.error(what, { error: error instanceof Error ? error.message : String(error) }),
+  };
+}
