@@ -41,6 +41,40 @@ export function buildProgram(): Command {
     .option('--display-name <name>', 'display name (default: the username)')
     .action(lazy(() => import('./commands/users-add.js')));
 
+  // The supervisor (SPEC §4).
+  withConfigFlags(program.command('start [names...]'))
+    .description('start the stack (or the named processes) and wait until every process is ready')
+    .option('-f, --foreground', 'stay attached, with merged colour-prefixed logs; Ctrl-C stops everything')
+    .option('--timeout <seconds>', 'how long to wait for readiness (default 60)')
+    .action(lazy(() => import('./commands/start.js')));
+
+  withConfigFlags(program.command('stop [names...]'))
+    .description('stop the stack (or the named processes): SIGTERM, then the process tree after stop.timeoutMs')
+    .action(lazy(() => import('./commands/stop.js')));
+
+  withConfigFlags(program.command('restart [names...]'))
+    .description('stop and start the stack (or the named processes), waiting for readiness again')
+    .option('--timeout <seconds>', 'how long to wait for readiness (default 60)')
+    .action(lazy(() => import('./commands/restart.js')));
+
+  withConfigFlags(program.command('status'))
+    .description('one row per process; exit 0 when all are ready, 3 when not running, 1 when degraded')
+    .action(lazy(() => import('./commands/status.js')));
+
+  withConfigFlags(program.command('logs [names...]'))
+    .description('merged logs, each line prefixed with its process name')
+    .option('-n, --lines <lines>', 'how many lines (default 100)')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--since <duration>', 'only lines newer than this (30s, 10m, 2h, 1d) or a date')
+    .action(lazy(() => import('./commands/logs.js')));
+
+  withConfigFlags(program.command('run <cmd...>'))
+    .description('for CI: start the stack if needed, run <cmd> against it, stop what it started, exit with its code')
+    .option('--isolated', 'on a private throw-away stack: temporary state dir, free ports, fresh database')
+    .option('--timeout <seconds>', 'how long to wait for readiness (default 60)')
+    .usage('[options] [--] <cmd...>')
+    .action(lazy(() => import('./commands/run.js')));
+
   return program;
 }
 

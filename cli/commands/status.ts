@@ -1,0 +1,59 @@
+import { ExitCode } from '../errors.js';
+import { optionsOf } from '../options.js';
+import { note, printJson, printLine } from '../output.js';
+import { hello, locateStateDir, send } from '../supervisor/client.js';
+import { versionMismatch } from '../supervisor/launch.js';
+import { statusDocument } from '../supervisor/rows.js';
+import { inspectState } from '../supervisor/stale.js';
+import type { StackStatus } from '../supervisor/types.js';
+import { renderStatusTable } from '../ui/status-table.js';
+
+/** `prizmai status`: 0 when every process is ready, 3 when the stack is not running, 1 when degraded. */
+export async function run(...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const stateDir = await locateStateDir(options);
+  let status: StackStatus;
+  let stale = false;
+  const live = await hello(stateDir);
+  if (live) {
+    const mismatch = versionMismatch(live.version);
+    if (mismatch) note(`prizmai: warning: ${mismatch.message}`);
+    status = (await send(stateDir, 'status')).value as StackStatus;
+  } else {
+    const found = inspectState(stateDir);
+    if (found.kind === 'none') {
+      if (options.json) printJson({ url: null, daemon: { pid: null, alive: false }, processes: [] });
+      else note('prizmai: not running');
+      return ExitCode.notRunning;
+    }
+    // The daemon died (or hangs): its recorded states are not trusted; only what still runs is shown running.
+    stale = true;
+    const alive = new Set(found.kind === 'stale' ? found.alive.map((p) => p.name) : []);
+    status = {
+      url: found.state.url,
+      daemon: { pid: found.state.daemon.pid, alive: found.kind === 'live' },
+      processes: found.state.processes.map((p) =>
+        alive.has(p.name) ? p : { ...p, state: p.state === 'failed' ? 'failed' : 'stopped', pid: null },
+      ),
+    };
+    if (found.kind === 'stale' && alive.size === 0) {
+      if (options.json) printJson(statusDocument(status));
+      else note(`prizmai: not running (stale state of a supervisor, pid ${found.state.daemon.pid}, that is gone)`);
+      return ExitCode.notRunning;
+    }
+  }
+  const document = statusDocument(status);
+  if (options.json) printJson({ ...document, ...(stale ? { stale: true } : {}) });
+  else {
+    if (stale) {
+      note(
+        `prizmai: the supervisor daemon (pid ${status.daemon.pid}) is gone; its processes run unsupervised. ` +
+          'Run `prizmai stop` to clean up.',
+      );
+    }
+    printLine(renderStatusTable(document.processes));
+    if (status.url) printLine(`\n${status.url}`);
+  }
+  if (stale) return ExitCode.failure;
+  return document.processes.every((p) => p.state === 'ready') ? ExitCode.ok : ExitCode.failure;
+}

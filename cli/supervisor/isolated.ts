@@ -1,0 +1,93 @@
+// `prizmai run --isolated`: a private throw-away stack — temporary state dir, free ports, fresh database.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../../config/types.js';
+
+/** Ports the OS hands out as free, all different. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import('node:net').Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+export interface IsolatedStack {
+  config: ResolvedConfig;
+  /** Removes the state dir and drops the database; safe to call twice. */
+  dispose(): Promise<void>;
+  /** New ports, for a retry after another job took one first. */
+  reroll(): Promise<void>;
+}
+
+export async function isolate(base: ResolvedConfig): Promise<IsolatedStack> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'prizmai-run-'));
+  let drop: (() => Promise<void>) | undefined;
+  let databaseUrl = `sqlite:${join(stateDir, 'prizmai.db')}`;
+  try {
+    if (!base.database.url.startsWith('sqlite:')) {
+      const name = `prizmai_run_${randomBytes(6).toString('hex')}`;
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: base.database.url });
+      await admin.connect();
+      try {
+        await admin.query(`create database ${name}`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(base.database.url);
+      url.pathname = `/${name}`;
+      databaseUrl = url.toString();
+      drop = async () => {
+        const client = new pg.Client({ connectionString: base.database.url });
+        await client.connect();
+        try {
+          await client.query(`drop database if exists ${name} with (force)`);
+        } finally {
+          await client.end();
+        }
+      };
+    }
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const [servicePort, redisPort] = (await freePorts(2)) as [number, number];
+  const stack: IsolatedStack = {
+    config: {
+      ...base,
+      stateDir,
+      service: { ...base.service, port: servicePort },
+      // A managed Redis of its own: a shared one would mix the queues of parallel jobs.
+      redis: { ...base.redis, url: undefined, port: redisPort },
+      database: { url: databaseUrl },
+    },
+    async reroll() {
+      const [s, r] = (await freePorts(2)) as [number, number];
+      stack.config = {
+        ...stack.config,
+        service: { ...stack.config.service, port: s },
+        redis: { ...stack.config.redis, port: r },
+      };
+    },
+    async dispose() {
+      const dropping = drop;
+      drop = undefined;
+      await dropping?.().catch(() => {});
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}

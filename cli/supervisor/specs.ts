@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
+import type { ResolvedConfig } from '../../config/types.js';
+import { migrationsPending } from './migrations-check.js';
+import { statePaths } from './paths.js';
+import { probeHosts } from './probes.js';
+import type { ProcessSpec } from './types.js';
+
+/** The package root (dist/..), so children are found wherever prizmai is installed, whatever the cwd. */
+export const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** The service's URL as users reach it. */
+export function serviceUrl(config: ResolvedConfig): string {
+  const host = probeHosts(config.service.host)[0] as string;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.service.port}`;
+}
+
+/** The Redis every process uses: the configured one, or the managed redis-server. */
+export function redisUrl(config: ResolvedConfig): string {
+  return config.redis.url ?? `redis://127.0.0.1:${config.redis.port}`;
+}
+
+/** The processes of the stack, in dependency order: redis → migrate → service, worker, beat. */
+export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): ProcessSpec[] {
+  const childEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
+  childEnv[RESOLVED_CONFIG_ENV] = JSON.stringify(config);
+  const cwd = config.stateDir;
+  const node = (entry: string) => ({ command: process.execPath, args: [dist(entry)], env: childEnv, cwd });
+  const managed = config.redis.url === undefined;
+  const redisDeps = managed ? ['redis'] : [];
+  const specs: ProcessSpec[] = [];
+  if (managed) {
+    const { port } = config.redis;
+    specs.push({
+      name: 'redis',
+      command: config.redis.bin,
+      // Append-only persistence in <stateDir>/redis, so queued jobs survive a restart.
+      args: [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        statePaths(config.stateDir).redisDir,
+        '--appendonly',
+        'yes',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+        '--logfile',
+        '',
+      ],
+      env: childEnv,
+      cwd,
+      dependsOn: [],
+      readiness: { kind: 'redis', host: '127.0.0.1', port },
+      port,
+    });
+  }
+  specs.push(
+    {
+      name: 'migrate',
+      ...node('cli/supervisor/migrate-step.js'),
+      dependsOn: redisDeps,
+      readiness: { kind: 'exit0' },
+      skip: async () => !(await migrationsPending(config.database.url)),
+    },
+    {
+      name: 'service',
+      ...node('service/main.js'),
+      dependsOn: [...redisDeps, 'migrate'],
+      readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
+      port: config.service.port,
+    },
+    { name: 'worker', ...node('worker/main.js'), dependsOn: [...redisDeps, 'migrate'], readiness: { kind: 'signal' } },
+    { name: 'beat', ...node('worker/beat.js'), dependsOn: [...redisDeps, 'migrate'], readiness: { kind: 'signal' } },
+  );
+  return specs;
+}

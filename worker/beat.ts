@@ -1,0 +1,43 @@
+// The beat process: keeps the BullMQ job schedulers in step with `beat.schedules`, then reports ready to
+// its supervisor and stays up until SIGTERM. Minimal for now (the supervisor's entry point).
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadRuntimeConfig } from '../config/runtime.js';
+import { redisUrlOf } from '../service/redis-url.js';
+import { SCHEDULED_QUEUE } from './queues.js';
+
+async function main(): Promise<void> {
+  const config = await loadRuntimeConfig();
+  const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
+  const queue = new Queue(SCHEDULED_QUEUE, { connection });
+  queue.on('error', (error) => process.stderr.write(`beat error: ${error.message}\n`));
+  const schedules = Object.entries(config.beat.schedules);
+  for (const [name, schedule] of schedules) {
+    if (schedule.enabled) await queue.upsertJobScheduler(name, { every: schedule.everyMs }, { name });
+  }
+  // Schedulers no longer configured (or disabled) are removed, so Redis matches the config.
+  const wanted = new Set(schedules.filter(([, s]) => s.enabled).map(([name]) => name));
+  for (const existing of await queue.getJobSchedulers()) {
+    const id = existing.id ?? existing.key;
+    if (id && !wanted.has(id)) await queue.removeJobScheduler(id);
+  }
+  process.stdout.write(`beat ready: ${[...wanted].join(', ') || 'no schedules'}\n`);
+  if (process.connected) process.send?.({ type: 'ready' });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`beat stopping (${signal})\n`);
+    await Promise.allSettled([queue.close()]);
+    await Promise.allSettled([connection.quit()]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`beat failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+// The worker process: runs BullMQ queues. Minimal for now (the supervisor's entry point): it connects to
+// Redis, consumes the scheduled-jobs queue, reports ready to its supervisor and stops cleanly on SIGTERM.
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadRuntimeConfig } from '../config/runtime.js';
+import { redisUrlOf } from '../service/redis-url.js';
+import { SCHEDULED_QUEUE } from './queues.js';
+
+async function main(): Promise<void> {
+  const config = await loadRuntimeConfig();
+  // BullMQ's blocking connection must retry forever rather than fail a request.
+  const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
+  const worker = new Worker(
+    SCHEDULED_QUEUE,
+    async (job) => {
+      process.stdout.write(`job ${job.name} (${job.id}) ran\n`);
+    },
+    { connection, concurrency: config.worker.concurrency },
+  );
+  worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
+  await worker.waitUntilReady();
+  process.stdout.write(`worker ready on queue ${SCHEDULED_QUEUE}\n`);
+  if (process.connected) process.send?.({ type: 'ready' });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`worker stopping (${signal})\n`);
+    await Promise.allSettled([worker.close()]);
+    await Promise.allSettled([connection.quit()]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
