@@ -3,26 +3,31 @@ import { Redis } from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { openDatabase } from './db/orm.js';
+import { jsonLogger } from './log.js';
+import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
 
 /** The service process: HTTP (and later WebSocket) on service.host:service.port. */
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
+  const logger = jsonLogger();
   const orm = await openDatabase(config.database.url);
   const redis = new Redis(redisUrlOf(config), { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
-  const app = createApp({ config, orm, redis });
+  const mentions = bullMentionQueue(redis);
+  const app = createApp({ config, orm, redis, mentions, logger });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
-    process.stdout.write(`service listening on http://${config.service.host}:${info.port}\n`);
+    logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
   });
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    process.stdout.write(`service stopping (${signal})\n`);
+    logger.info('service stopping', { signal });
     // Every step runs even if an earlier one fails.
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([mentions.close()]);
     await Promise.allSettled([orm.close(), redis.quit()]);
     process.exit(0);
   };

@@ -58,7 +58,7 @@ export async function login(deps: DomainDeps, input: { username: string; passwor
     | undefined;
   dummyHash ??= hashPassword('not a password of anyone');
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyHash));
-  if (!row || !row.password_hash || !ok) {
+  if (!row?.password_hash || !ok) {
     await deps.loginThrottle.fail(usernameKey);
     throw new DomainError('unauthenticated', 'wrong username or password');
   }

@@ -100,7 +100,7 @@ export async function startService(
     else if (options.json !== undefined) body = JSON.stringify(options.json);
     if (body !== undefined && options.contentType !== null)
       headers['content-type'] = options.contentType ?? 'application/json';
-    const init: RequestInit = { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) };
+    const init: RequestInit = { method, headers, ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}) };
     const response = via === 'socket' ? await fetch(url + path, init) : await app.request(path, init);
     const text = await response.text();
     let parsed: unknown = text;
