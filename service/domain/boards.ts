@@ -47,7 +47,7 @@ export async function listBoardMembers(deps: DomainDeps, actor: Actor, boardId: 
     .join('board_members as bm', 'bm.user_id', 'u.id')
     .where('bm.board_id', boardId)
     .select('u.id', 'u.username', 'u.display_name', 'u.created_at')
-    .orderBy('u.id');
+    .orderBy('u.username_key');
   return rows.map(userView);
 }
 

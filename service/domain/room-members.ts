@@ -14,7 +14,7 @@ export async function listRoomMembers(deps: DomainDeps, actor: Actor, roomId: nu
     .join('room_members as rm', 'rm.user_id', 'u.id')
     .where('rm.room_id', roomId)
     .select('u.id', 'u.username', 'u.display_name', 'u.created_at')
-    .orderBy('u.id');
+    .orderBy('u.username_key');
   return rows.map(userView);
 }
 
