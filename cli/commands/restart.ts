@@ -1,7 +1,7 @@
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
-import { hello, send } from '../supervisor/client.js';
-import { launch, StartFailure, versionMismatch } from '../supervisor/launch.js';
+import { hello, send, versionMismatch } from '../supervisor/client.js';
+import { launch, StartFailure } from '../supervisor/launch.js';
 import { failureEntries } from '../supervisor/report.js';
 import { statusDocument } from '../supervisor/rows.js';
 import type { StackStatus, WaitResult } from '../supervisor/types.js';

@@ -1,12 +1,10 @@
 import { ExitCode } from '../errors.js';
 import { optionsOf } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
-import { hello, locateStateDir, send } from '../supervisor/client.js';
-import { versionMismatch } from '../supervisor/launch.js';
+import { hello, locateStateDir, send, versionMismatch } from '../supervisor/client.js';
 import { statusDocument } from '../supervisor/rows.js';
 import { inspectState } from '../supervisor/stale.js';
 import type { StackStatus } from '../supervisor/types.js';
-import { renderStatusTable } from '../ui/status-table.js';
 
 /** `prizmai status`: 0 when every process is ready, 3 when the stack is not running, 1 when degraded. */
 export async function run(...args: unknown[]): Promise<number> {
@@ -51,6 +49,7 @@ export async function run(...args: unknown[]): Promise<number> {
           'Run `prizmai stop` to clean up.',
       );
     }
+    const { renderStatusTable } = await import('../ui/status-table.js');
     printLine(renderStatusTable(document.processes));
     if (status.url) printLine(`\n${status.url}`);
   }

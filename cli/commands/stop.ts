@@ -1,7 +1,6 @@
 import { optionsOf } from '../options.js';
 import { note, printJson } from '../output.js';
-import { hello, locateStateDir, send, waitGone } from '../supervisor/client.js';
-import { versionMismatch } from '../supervisor/launch.js';
+import { hello, locateStateDir, send, versionMismatch, waitGone } from '../supervisor/client.js';
 import { killDaemon, stopOrphans } from '../supervisor/orphans.js';
 import { statePaths } from '../supervisor/paths.js';
 import { inspectState } from '../supervisor/stale.js';

@@ -1,8 +1,8 @@
 /** Restart policy of a crashed process. */
 export interface RestartPolicy {
-  /** First retry delay. @defaultValue 50 */
+  /** First retry delay. @defaultValue 10 */
   initialDelayMs: number;
-  /** Each retry waits this much longer than the last. @defaultValue 2 */
+  /** Each retry waits this many times longer than the last. @defaultValue 4 */
   factor: number;
   /** @defaultValue 5000 */
   maxDelayMs: number;
@@ -13,8 +13,8 @@ export interface RestartPolicy {
 }
 
 export const defaultRestartPolicy: RestartPolicy = {
-  initialDelayMs: 50,
-  factor: 2,
+  initialDelayMs: 10,
+  factor: 4,
   maxDelayMs: 5000,
   maxCrashes: 5,
   windowMs: 30_000,

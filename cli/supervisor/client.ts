@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
+import { CliError } from '../errors.js';
 import { controlPath, daemonSpawnOptions, isSameProcess, pidExists } from '../platform.js';
-import { DAEMON_NAMES_ENV } from './daemon-env.js';
+import { CONFIG_ENV, DAEMON_NAMES_ENV } from './daemon-env.js';
 import { type Command, call, DaemonError, DaemonUnreachable } from './ipc.js';
 import { statePaths } from './paths.js';
 import { packageVersion } from './version.js';
@@ -60,6 +60,15 @@ export async function hello(stateDir: string): Promise<{ pid: number; version: s
 
 export { DaemonError, DaemonUnreachable };
 
+/** A daemon of another version: reported with what to do, never a hang. */
+export function versionMismatch(daemonVersion: string): CliError | undefined {
+  if (daemonVersion === packageVersion()) return undefined;
+  return new CliError(
+    `the running supervisor is prizmai ${daemonVersion} but this CLI is ${packageVersion()}; ` +
+      'run `prizmai stop` and then `prizmai start` to restart the stack on this version',
+  );
+}
+
 const daemonEntry = fileURLToPath(new URL('./daemon.js', import.meta.url));
 
 /** Starts the daemon detached and resolves once its control channel listens (or it refused). */
@@ -74,7 +83,7 @@ export function spawnDaemon(
   try {
     const child = spawn(process.execPath, [daemonEntry], {
       cwd: config.stateDir,
-      env: { ...env, [RESOLVED_CONFIG_ENV]: JSON.stringify(config), [DAEMON_NAMES_ENV]: JSON.stringify(names) },
+      env: { ...env, [CONFIG_ENV]: JSON.stringify(config), [DAEMON_NAMES_ENV]: JSON.stringify(names) },
       stdio: ['ignore', out, out, 'ipc'],
       ...daemonSpawnOptions,
     });

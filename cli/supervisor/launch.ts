@@ -2,14 +2,13 @@
 // or check for stale state and busy ports, spawn a daemon and wait until every process is ready.
 import type { ResolvedConfig } from '../../config/types.js';
 import { CliError, ExitCode } from '../errors.js';
-import { hello, send, spawnDaemon, waitGone } from './client.js';
+import { hello, send, spawnDaemon, versionMismatch, waitGone } from './client.js';
 import { statePaths } from './paths.js';
 import { portProblems } from './preflight.js';
 import { type FailureEntry, failureEntries } from './report.js';
 import { inspectState } from './stale.js';
 import { removeState } from './state.js';
 import type { ProcessStatus, StackStatus, WaitResult } from './types.js';
-import { packageVersion } from './version.js';
 
 export interface LaunchOptions {
   names: string[];
@@ -38,13 +37,6 @@ export class StartFailure extends CliError {
   }
 }
 
-export function versionMismatch(daemonVersion: string): CliError | undefined {
-  if (daemonVersion === packageVersion()) return undefined;
-  return new CliError(
-    `the running supervisor is prizmai ${daemonVersion} but this CLI is ${packageVersion()}; ` +
-      'run `prizmai stop` and then `prizmai start` to restart the stack on this version',
-  );
-}
 
 async function waitOn(
   stateDir: string,

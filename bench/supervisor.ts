@@ -1,0 +1,101 @@
+// Supervisor benchmark: medians over repeated runs of start → ready, stop → gone, worker kill -9 →
+// ready again, and one `prizmai status --json`, each against the real built CLI and real processes.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { send } from '../cli/supervisor/client.js';
+import type { StackStatus } from '../cli/supervisor/types.js';
+
+const bin = fileURLToPath(new URL('../../bin/prizmai.js', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cli(args: string[]): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+      resolve({ ms: performance.now() - started, code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function status(stateDir: string): Promise<StackStatus> {
+  return (await send(stateDir, 'status')).value as StackStatus;
+}
+
+export async function runSupervisorBenchmark(runs = Number(process.env.PRIZMAI_BENCH_RUNS ?? 7)): Promise<void> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'prizmai-bench-'));
+  const flags = ['--state-dir', stateDir, '--port', String(await freePort()), '--redis-port', String(await freePort())];
+  const times = { start: [] as number[], stop: [] as number[], crash: [] as number[], status: [] as number[] };
+  try {
+    // The first start applies the migrations; the measured ones find them applied.
+    const first = await cli(['start', ...flags]);
+    if (first.code !== 0) throw new Error(`prizmai start failed:\n${first.stderr}`);
+    await cli(['stop', ...flags]);
+    for (let i = 0; i < runs; i++) {
+      const start = await cli(['start', ...flags]);
+      if (start.code !== 0) throw new Error(`prizmai start failed:\n${start.stderr}`);
+      times.start.push(start.ms);
+
+      const st = await cli(['status', '--json', ...flags]);
+      if (st.code !== 0) throw new Error(`prizmai status exited ${st.code}:\n${st.stdout}${st.stderr}`);
+      times.status.push(st.ms);
+
+      const before = (await status(stateDir)).processes.find((p) => p.name === 'worker');
+      if (!before?.pid) throw new Error('worker has no pid');
+      const killedAt = performance.now();
+      process.kill(before.pid, 'SIGKILL');
+      for (;;) {
+        const worker = (await status(stateDir)).processes.find((p) => p.name === 'worker');
+        if (worker?.state === 'ready' && worker.pid !== before.pid) break;
+        if (performance.now() - killedAt > 10_000) throw new Error('worker did not come back within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      times.crash.push(performance.now() - killedAt);
+
+      const stop = await cli(['stop', ...flags]);
+      if (stop.code !== 0) throw new Error(`prizmai stop failed:\n${stop.stderr}`);
+      times.stop.push(stop.ms);
+    }
+  } finally {
+    await cli(['stop', ...flags]);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  const row = (label: string, values: number[], target: number) =>
+    `  ${label.padEnd(28)} median ${median(values).toFixed(0).padStart(5)} ms   (target < ${target} ms; runs: ${values
+      .map((v) => v.toFixed(0))
+      .join(', ')})`;
+  process.stdout.write(
+    [
+      `supervisor (${runs} runs, medians)`,
+      row('start → every process ready', times.start, 1000),
+      row('stop → every process gone', times.stop, 250),
+      row('worker kill -9 → ready', times.crash, 350),
+      row('prizmai status --json', times.status, 200),
+      '',
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runSupervisorBenchmark();
+}
