@@ -39,6 +39,13 @@ export const IdString = z
   .transform(Number)
   .refine((value) => value <= MAX_ID, `must be at most ${MAX_ID}`);
 
+/** A keyset cursor: an id, or 0 for "from the beginning". */
+export const CursorString = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,9})$/, 'must be a non-negative integer id')
+  .transform(Number)
+  .refine((value) => value <= MAX_ID, `must be at most ${MAX_ID}`);
+
 /** An id in a JSON body. */
 export const IdNumber = z.number().int().min(1).max(MAX_ID);
 
@@ -58,14 +65,14 @@ const Limit = z
   .openapi({ type: 'integer', minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT });
 
 export const PageQuery = z.strictObject({
-  before: IdString.optional(),
-  after: IdString.optional(),
+  before: CursorString.optional(),
+  after: CursorString.optional(),
   limit: Limit,
 });
 
 export const SearchQuery = z.strictObject({
   q: name(200),
-  before: IdString.optional(),
+  before: CursorString.optional(),
   limit: Limit,
 });
 
@@ -74,7 +81,7 @@ export const NotificationsQuery = z.strictObject({
     .enum(['true', 'false', '1', '0'])
     .transform((value) => value === 'true' || value === '1')
     .optional(),
-  before: IdString.optional(),
+  before: CursorString.optional(),
   limit: Limit,
 });
 
