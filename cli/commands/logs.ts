@@ -55,7 +55,10 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
   const chalk = colors();
   const prefix = prefixer(chalk, list);
   const print = (line: LogLine) => {
-    if (options.json) process.stdout.write(`${JSON.stringify({ name: line.name, time: new Date(line.time).toISOString(), text: line.text })}\n`);
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify({ name: line.name, time: new Date(line.time).toISOString(), text: line.text })}\n`,
+      );
     else process.stdout.write(`${prefix(line.name)} ${line.text}\n`);
   };
   if (options.json && !options.follow) {

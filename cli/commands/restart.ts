@@ -35,9 +35,8 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
       status = result.status;
     } else {
       note('prizmai: not running; starting');
-      status = (
-        await launch(config, { names: list, timeoutMs, onChange: (p) => progress.update(p.name, p.state) })
-      ).status;
+      status = (await launch(config, { names: list, timeoutMs, onChange: (p) => progress.update(p.name, p.state) }))
+        .status;
     }
   } catch (error) {
     progress.stop();

@@ -96,7 +96,8 @@ export function spawnDaemon(
       child.once('message', (message: { type: string; code?: string; message?: string; pid?: number }) => {
         detach();
         if (message.type === 'listening') resolvePromise({ pid: message.pid ?? (child.pid as number) });
-        else reject(Object.assign(new Error(message.message ?? 'the supervisor failed to start'), { code: message.code }));
+        else
+          reject(Object.assign(new Error(message.message ?? 'the supervisor failed to start'), { code: message.code }));
       });
       child.once('error', (error) => {
         detach();

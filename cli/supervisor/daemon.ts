@@ -5,7 +5,6 @@ import { stopSignals } from '../platform.js';
 import { CONFIG_ENV, DAEMON_NAMES_ENV } from './daemon-env.js';
 import { HostError, hostSupervisor } from './host.js';
 
-
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[CONFIG_ENV] ?? 'null') as ResolvedConfig | null;
   if (!config) throw new Error(`${CONFIG_ENV} is not set: the daemon is started by \`prizmai start\``);

@@ -4,9 +4,9 @@ import type { ResolvedConfig } from '../../config/types.js';
 import { controlPath, controlPathIsFile, processStartTime } from '../platform.js';
 import { type ControlRequest, serveControl } from './ipc.js';
 import { statePaths } from './paths.js';
+import { redisUrl, serviceUrl, stackSpecs } from './specs.js';
 import { inspectState } from './stale.js';
 import { claimState, removeState, type StateFile, writeState } from './state.js';
-import { redisUrl, serviceUrl, stackSpecs } from './specs.js';
 import { Supervisor } from './supervisor.js';
 import type { StackStatus } from './types.js';
 import { packageVersion } from './version.js';
@@ -187,4 +187,3 @@ export async function hostSupervisor(options: HostOptions): Promise<Host> {
   supervisor.start(options.names);
   return { supervisor, status, shutdown, closed };
 }
-

@@ -1,8 +1,9 @@
 // The control channel between the CLI and the daemon: newline-delimited JSON over a Unix socket (a named
 // pipe on Windows). One request per connection; the daemon may stream events before the result. Both
 // sides put their version on every message, so a mismatch is seen on the first exchange.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+
 import { rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { controlPathIsFile } from '../platform.js';
 import { packageVersion } from './version.js';
 

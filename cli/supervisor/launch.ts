@@ -37,7 +37,6 @@ export class StartFailure extends CliError {
   }
 }
 
-
 async function waitOn(
   stateDir: string,
   command: 'wait' | 'start',
@@ -120,5 +119,4 @@ export async function checkBeforeSpawn(config: ResolvedConfig): Promise<void> {
   if (problems.length > 0) {
     throw new CliError(problems.map((p) => p.message).join('\n'), ExitCode.failure, { ports: problems });
   }
-
 }

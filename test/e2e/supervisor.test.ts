@@ -25,6 +25,7 @@ interface StatusDoc {
 
 let stack: TestStack;
 let flag: string;
+let removeCrashDir = () => {};
 
 async function status(): Promise<{ code: number | undefined; doc: StatusDoc }> {
   const result = await stack.cli(['status', '--json']);
@@ -37,6 +38,7 @@ beforeAll(async () => {
   // injected from outside, with no hook in the product.
   const { tempDir } = await import('../fixtures/tmp.js');
   const dir = tempDir('prizmai-crash-');
+  removeCrashDir = dir.remove;
   flag = join(dir.path, 'crash-beat');
   const preload = join(dir.path, 'crash.cjs');
   writeFileSync(
@@ -50,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.cleanup();
+  removeCrashDir();
 });
 
 describe('prizmai start / status / logs / crash / stop on one stack', () => {
