@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { constants as osConstants, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const isWindows = process.platform === 'win32';
@@ -212,6 +212,15 @@ export function portHolder(port: number): { pid: number; command: string } | und
     // Best effort only.
   }
   return undefined;
+}
+
+/** Runs `pid` below normal priority (background work); best effort. */
+export function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, isWindows ? osConstants.priority.PRIORITY_BELOW_NORMAL : 5);
+  } catch {
+    // Not permitted or gone: it runs at normal priority.
+  }
 }
 
 /** Kills one process outright (a supervisor that no longer answers). The caller verified its identity. */

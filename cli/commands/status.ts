@@ -26,7 +26,8 @@ export async function run(...args: unknown[]): Promise<number> {
     }
     // The daemon died (or hangs): its recorded states are not trusted; only what still runs is shown running.
     stale = true;
-    const alive = new Set(found.kind === 'stale' ? found.alive.map((p) => p.name) : []);
+    const { isSameProcess } = await import('../platform.js');
+    const alive = new Set(found.state.processes.filter((p) => isSameProcess(p.pid, p.start_time)).map((p) => p.name));
     status = {
       url: found.state.url,
       daemon: { pid: found.state.daemon.pid, alive: found.kind === 'live' },
@@ -34,7 +35,7 @@ export async function run(...args: unknown[]): Promise<number> {
         alive.has(p.name) ? p : { ...p, state: p.state === 'failed' ? 'failed' : 'stopped', pid: null },
       ),
     };
-    if (found.kind === 'stale' && alive.size === 0) {
+    if (alive.size === 0) {
       if (options.json) printJson(statusDocument(status));
       else note(`prizmai: not running (stale state of a supervisor, pid ${found.state.daemon.pid}, that is gone)`);
       return ExitCode.notRunning;
@@ -45,8 +46,8 @@ export async function run(...args: unknown[]): Promise<number> {
   else {
     if (stale) {
       note(
-        `prizmai: the supervisor daemon (pid ${status.daemon.pid}) is gone; its processes run unsupervised. ` +
-          'Run `prizmai stop` to clean up.',
+        `prizmai: the supervisor daemon (pid ${status.daemon.pid}) ${status.daemon.alive ? 'does not answer' : 'is gone'}; ` +
+          'its processes run unsupervised. Run `prizmai stop` to clean up.',
       );
     }
     const { renderStatusTable } = await import('../ui/status-table.js');

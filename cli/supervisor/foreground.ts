@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../../config/types.js';
 import { CliError, ExitCode } from '../errors.js';
 import { platformSignalExit, stopSignals } from '../platform.js';
 import { colors, prefixer, stateColour } from '../ui/colors.js';
+import { hello } from './client.js';
 import { HostError, hostSupervisor } from './host.js';
 import { checkBeforeSpawn, StartFailure } from './launch.js';
 import { statePaths } from './paths.js';
@@ -13,6 +14,13 @@ export async function runForeground(
   names: string[],
   options: { timeoutMs: number; json: boolean },
 ): Promise<number> {
+  const live = await hello(config.stateDir);
+  if (live) {
+    process.stderr.write(
+      `prizmai: already running (supervisor pid ${live.pid}); \`prizmai logs -f\` follows its logs\n`,
+    );
+    return ExitCode.ok;
+  }
   await checkBeforeSpawn(config);
   const out = options.json ? process.stderr : process.stdout;
   const chalk = colors(out);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { childSpawnOptions, killTree, processStartTime, requestStop } from '../platform.js';
+import { childSpawnOptions, killTree, lowerPriority, processStartTime, requestStop } from '../platform.js';
 import { Backoff } from './backoff.js';
 import type { ProcessLog } from './log-writer.js';
 import { anyHost, getHealth, pingRedis } from './probes.js';
@@ -137,6 +137,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
     });
     if (child.pid === undefined) return;
     const pid = child.pid;
+    if (spec.background) lowerPriority(pid);
     const startTime = processStartTime(pid) ?? Date.now();
     this.pid = pid;
     this.startTime = startTime;

@@ -78,8 +78,20 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
       port: config.service.port,
     },
-    { name: 'worker', ...node('worker/main.js'), dependsOn: [...redisDeps, 'migrate'], readiness: { kind: 'signal' } },
-    { name: 'beat', ...node('worker/beat.js'), dependsOn: [...redisDeps, 'migrate'], readiness: { kind: 'signal' } },
+    {
+      name: 'worker',
+      ...node('worker/main.js'),
+      dependsOn: [...redisDeps, 'migrate'],
+      readiness: { kind: 'signal' },
+      background: true,
+    },
+    {
+      name: 'beat',
+      ...node('worker/beat.js'),
+      dependsOn: [...redisDeps, 'migrate'],
+      readiness: { kind: 'signal' },
+      background: true,
+    },
   );
   return specs;
 }

@@ -20,6 +20,8 @@ export interface ProcessSpec {
   dependsOn: string[];
   readiness: Readiness;
   port?: number;
+  /** Background work: runs below normal priority so the service comes up (and answers) first. */
+  background?: boolean;
   /** A one-shot step may be skipped when this says there is nothing to do (migrations already applied). */
   skip?: () => Promise<boolean>;
 }

@@ -161,6 +161,21 @@ describe('prizmai run', () => {
   });
 });
 
+describe('Ctrl-C', () => {
+  it('SIGINT to `prizmai run` stops the command and the stack it started, and exits 130', async () => {
+    const stack = await newStack();
+    const marker = join(stack.dir, 'running');
+    const script = `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setTimeout(() => {}, 60000);`;
+    const child = spawnPrizmai(['run', ...stack.flags, '--', 'node', '-e', script], { cwd: stack.dir });
+    await eventually(() => (existsSync(marker) ? true : undefined), 30_000);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(processesMentioning(stack.stateDir)).toEqual([]);
+    expect(existsSync(join(stack.stateDir, 'supervisor.json'))).toBe(false);
+  });
+});
+
 describe('start --foreground', () => {
   it('SIGINT stops every child and exits 130', async () => {
     const stack = await newStack();
