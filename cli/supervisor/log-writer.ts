@@ -14,9 +14,10 @@ export class ProcessLog {
     dir: string,
     readonly name: string,
     private readonly onLine?: (name: string, line: string) => void,
+    rotation: { size: `${number}${'B' | 'K' | 'M'}`; rotate: number } = LOG_ROTATION,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.stream = createStream(`${name}.log`, { path: dir, size: LOG_ROTATION.size, rotate: LOG_ROTATION.rotate });
+    this.stream = createStream(`${name}.log`, { path: dir, size: rotation.size, rotate: rotation.rotate });
     this.stream.on('error', () => {});
   }
 

@@ -83,6 +83,27 @@ describe('supervisor daemon killed', () => {
   });
 });
 
+describe('version exchange', () => {
+  it('a daemon of another version is reported with what to do, never a hang', async () => {
+    const stack = await newStack();
+    const { mkdirSync } = await import('node:fs');
+    const { controlPath } = await import('../../cli/platform.js');
+    mkdirSync(stack.stateDir, { recursive: true });
+    // A stand-in daemon on the control channel that answers as prizmai 9.9.9.
+    const fake = createServer((socket) => {
+      socket.on('data', () => {
+        socket.end(`${JSON.stringify({ type: 'result', version: '9.9.9', value: { pid: 1, version: '9.9.9' } })}\n`);
+      });
+    });
+    servers.push(fake);
+    await new Promise<void>((resolve) => fake.listen(controlPath(stack.stateDir), resolve));
+    const start = await stack.cli(['start'], { timeout: 10_000 });
+    expect(start.exitCode).toBe(1);
+    expect(start.stderr).toContain('prizmai 9.9.9');
+    expect(start.stderr).toContain('run `prizmai stop` and then `prizmai start`');
+  });
+});
+
 describe('pre-flight', () => {
   it('a port held by another process: start exits non-zero naming the port and spawns nothing', async () => {
     const stack = await newStack();

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sinceOf } from '../../cli/commands/logs.js';
@@ -6,6 +6,7 @@ import { controlPath, isSameProcess, processStartTime } from '../../cli/platform
 import { Backoff } from '../../cli/supervisor/backoff.js';
 import { CONFIG_ENV } from '../../cli/supervisor/daemon-env.js';
 import { mergeByTime, parseLines, tailLines } from '../../cli/supervisor/log-reader.js';
+import { ProcessLog } from '../../cli/supervisor/log-writer.js';
 import { probeHosts } from '../../cli/supervisor/probes.js';
 import { formatFailureReport } from '../../cli/supervisor/report.js';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
@@ -73,6 +74,25 @@ describe('logs', () => {
       dir.remove();
     }
     expect(parseLines('x', 'no stamp\n', 5)).toEqual([{ name: 'x', time: 5, text: 'no stamp' }]);
+  });
+
+  it('rotates a process log by size and keeps a bounded number of old files', async () => {
+    const dir = tempDir();
+    try {
+      const log = new ProcessLog(dir.path, 'worker', undefined, { size: '1K', rotate: 2 });
+      for (let i = 0; i < 200; i++) {
+        log.line(`line ${i} ${'x'.repeat(40)}`);
+        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      await log.close();
+      const files = readdirSync(dir.path).sort();
+      expect(files).toEqual(['worker.log', 'worker.log.1', 'worker.log.2']);
+      expect(statSync(join(dir.path, 'worker.log.1')).size).toBeLessThan(4096);
+      expect(existsSync(join(dir.path, 'worker.log.3'))).toBe(false);
+      expect(tailLines(dir.path, 'worker', 1)[0]?.text).toMatch(/^line 199 /);
+    } finally {
+      dir.remove();
+    }
   });
 
   it('reads --since as a duration or a date', () => {
