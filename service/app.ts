@@ -6,6 +6,7 @@ import { bodyLimit } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
 import { notFoundHandler, onError } from './http/on-error.js';
 import { requestLog } from './http/request-log.js';
+import { urlGuard } from './http/url-guard.js';
 import { validationHook } from './http/validation-hook.js';
 import { jsonLogger, type Logger } from './log.js';
 import { bullMentionQueue, type MentionQueue } from './queue/mentions.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestLog(logger));
+  app.use('*', urlGuard());
   app.use('*', bodyLimit());
   app.onError(onError(logger));
   app.notFound(notFoundHandler);

@@ -50,7 +50,7 @@ export async function resolveMentions(
       this.on('a.user_id', 'u.id').andOnVal(`a.${audience.column}`, audience.id);
     })
     .select('u.id', 'u.username')
-    .orderBy('u.id');
+    .orderBy('u.username_key');
   if (parsed.all) {
     if (parsed.names.length > 0) {
       query.where((q) => q.whereNot('u.id', authorId).orWhereIn('u.username_key', parsed.names));

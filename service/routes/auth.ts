@@ -4,7 +4,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/users.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E409, E413, E429, json, router } from './openapi.js';
-import { name, text, User, Username } from './schemas.js';
+import { NoQuery, name, text, User, Username } from './schemas.js';
 
 const Password = text().min(PASSWORD_MIN).max(PASSWORD_MAX);
 const Session = z.object({ user: User, token: z.string() });
@@ -17,7 +17,10 @@ export function authRoutes(deps: DomainDeps) {
         path: '/auth/register',
         tags: ['auth'],
         summary: 'Create an account (when auth.registration is open)',
-        request: body(z.strictObject({ username: Username, password: Password, display_name: name(150).optional() })),
+        request: {
+          query: NoQuery,
+          ...body(z.strictObject({ username: Username, password: Password, display_name: name(150).optional() })),
+        },
         responses: { 201: json(Session, 'The new user and an API token'), ...E400, ...E403, ...E409, ...E413 },
       }),
       async (c) => c.json(await register(deps, c.req.valid('json')), 201),
@@ -28,7 +31,10 @@ export function authRoutes(deps: DomainDeps) {
         path: '/auth/login',
         tags: ['auth'],
         summary: 'Exchange a username and password for an API token',
-        request: body(z.strictObject({ username: z.string().max(150), password: z.string().max(PASSWORD_MAX) })),
+        request: {
+          query: NoQuery,
+          ...body(z.strictObject({ username: z.string().max(150), password: z.string().max(PASSWORD_MAX) })),
+        },
         responses: { 200: json(Session, 'The user and a new API token'), ...E400, ...E401, ...E413, ...E429 },
       }),
       async (c) => c.json(await login(deps, c.req.valid('json')), 200),
@@ -41,6 +47,7 @@ export function authRoutes(deps: DomainDeps) {
         summary: 'Revoke the token in use',
         middleware: requireAuth(deps),
         security: bearer,
+        request: { query: NoQuery },
         responses: { 204: { description: 'Revoked' }, ...E401 },
       }),
       async (c) => {

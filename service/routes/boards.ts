@@ -10,7 +10,7 @@ import {
 import type { DomainDeps } from '../domain/deps.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
-import { Board, IdParams, IdUsernameParams, name, User, Username } from './schemas.js';
+import { Board, IdParams, IdUsernameParams, NoQuery, name, User, Username } from './schemas.js';
 
 const BoardBody = z.object({ board: Board });
 
@@ -25,7 +25,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Create a board; the caller becomes its owner and first member',
         middleware: auth,
         security: bearer,
-        request: body(z.strictObject({ name: name(100) })),
+        request: { query: NoQuery, ...body(z.strictObject({ name: name(100) })) },
         responses: { 201: json(BoardBody, 'The new board'), ...E400, ...E401, ...E413 },
       }),
       async (c) => c.json({ board: await createBoard(deps, c.get('actor'), c.req.valid('json')) }, 201),
@@ -38,6 +38,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Boards the caller belongs to',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: { 200: json(z.object({ boards: z.array(Board) }), 'Boards'), ...E401 },
       }),
       async (c) => c.json({ boards: await listBoards(deps, c.get('actor')) }, 200),
@@ -50,7 +51,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'One board the caller belongs to',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(BoardBody, 'The board'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ board: await getBoard(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -63,7 +64,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Members of a board',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ members: await listBoardMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -76,7 +77,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Add a member (owner only); adding a member twice changes nothing',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ username: Username })) },
+        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ username: Username })) },
         responses: {
           201: json(z.object({ user: User }), 'Added'),
           200: json(z.object({ user: User }), 'Already a member'),
@@ -105,7 +106,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Remove a member (owner only); they also leave the board’s rooms',
         middleware: auth,
         security: bearer,
-        request: { params: IdUsernameParams },
+        request: { query: NoQuery, params: IdUsernameParams },
         responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404, ...E409 },
       }),
       async (c) => {

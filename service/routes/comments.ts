@@ -3,7 +3,7 @@ import { listComments, postComment } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E404, E409, E413, E429, json, router } from './openapi.js';
-import { ClientId, Comment, Content, IdParams, PageQuery } from './schemas.js';
+import { ClientId, Comment, Content, IdParams, NoQuery, PageQuery } from './schemas.js';
 
 const CommentBody = z.object({ comment: Comment });
 
@@ -18,7 +18,11 @@ export function commentsRoutes(deps: DomainDeps) {
         summary: 'Comment on a task (board members); repeating a client_id answers the original (200)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ content: Content, client_id: ClientId })) },
+        request: {
+          query: NoQuery,
+          params: IdParams,
+          ...body(z.strictObject({ content: Content, client_id: ClientId })),
+        },
         responses: {
           201: json(CommentBody, 'Stored'),
           200: json(CommentBody, 'The comment this client_id already stored'),

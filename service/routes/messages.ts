@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { deleteMessage, editMessage, listMessages, postMessage, searchMessages } from '../domain/messages.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, E429, json, router } from './openapi.js';
-import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './schemas.js';
+import { ClientId, Content, IdParams, Message, NoQuery, PageQuery, SearchQuery } from './schemas.js';
 
 const MessageBody = z.object({ message: Message });
 const MessagePage = z.object({ messages: z.array(Message), has_more: z.boolean() });
@@ -19,7 +19,11 @@ export function messagesRoutes(deps: DomainDeps) {
         summary: 'Post a message; repeating a client_id answers the original (200)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ content: Content, client_id: ClientId })) },
+        request: {
+          query: NoQuery,
+          params: IdParams,
+          ...body(z.strictObject({ content: Content, client_id: ClientId })),
+        },
         responses: {
           201: json(MessageBody, 'Stored'),
           200: json(MessageBody, 'The message this client_id already stored'),
@@ -82,7 +86,7 @@ export function messagesRoutes(deps: DomainDeps) {
         summary: 'Edit a message (author only)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ content: Content })) },
+        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ content: Content })) },
         responses: { 200: json(MessageBody, 'Edited'), ...E400, ...E401, ...E403, ...E404, ...E409, ...E413 },
       }),
       async (c) =>
@@ -96,7 +100,7 @@ export function messagesRoutes(deps: DomainDeps) {
         summary: 'Delete a message (author or room creator); it stays as a tombstone',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(MessageBody, 'The tombstone'), ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => c.json({ message: await deleteMessage(deps, c.get('actor'), c.req.valid('param').id) }, 200),

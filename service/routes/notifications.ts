@@ -10,7 +10,7 @@ import {
 } from '../domain/notifications.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
-import { Count, IdParams, Notification, NotificationsQuery } from './schemas.js';
+import { Count, IdParams, NoQuery, Notification, NotificationsQuery } from './schemas.js';
 
 export function notificationsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
@@ -43,6 +43,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'How many of the caller’s notifications are unread',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: { 200: json(Count, 'Unread count'), ...E401 },
       }),
       async (c) => c.json({ count: await countUnreadNotifications(deps, c.get('actor')) }, 200),
@@ -55,6 +56,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Mark all of the caller’s notifications read',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: { 200: json(Count, 'How many were marked'), ...E401 },
       }),
       async (c) => c.json({ count: await readAllNotifications(deps, c.get('actor')) }, 200),
@@ -67,7 +69,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Mark one notification read',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: {
           200: json(z.object({ notification: Notification }), 'The notification'),
           ...E400,
@@ -85,7 +87,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Delete one notification',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E404 },
       }),
       async (c) => {
@@ -101,6 +103,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Delete all of the caller’s notifications',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: { 200: json(Count, 'How many were deleted'), ...E401 },
       }),
       async (c) => c.json({ count: await deleteAllNotifications(deps, c.get('actor')) }, 200),

@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { markRead, unread } from '../domain/reads.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, E400, E401, E404, E413, json, router } from './openapi.js';
-import { IdNumber, IdParams, ReadMarker, RoomUnread } from './schemas.js';
+import { IdNumber, IdParams, NoQuery, ReadMarker, RoomUnread } from './schemas.js';
 
 export function readsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
@@ -17,6 +17,7 @@ export function readsRoutes(deps: DomainDeps) {
         middleware: auth,
         security: bearer,
         request: {
+          query: NoQuery,
           params: IdParams,
           body: {
             content: { 'application/json': { schema: z.strictObject({ message_id: IdNumber.optional() }) } },
@@ -44,6 +45,7 @@ export function readsRoutes(deps: DomainDeps) {
         summary: 'Unread messages (and mentions of the caller) per room',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: {
           200: json(z.object({ rooms: z.array(RoomUnread), total: z.number().int() }), 'Unread counts'),
           ...E401,

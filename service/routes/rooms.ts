@@ -4,7 +4,7 @@ import { addRoomMember, listRoomMembers, removeRoomMember } from '../domain/room
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from '../domain/rooms.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
-import { IdParams, IdUsernameParams, name, Room, text, User, Username } from './schemas.js';
+import { IdParams, IdUsernameParams, NoQuery, name, Room, text, User, Username } from './schemas.js';
 
 const RoomBody = z.object({ room: Room });
 const Description = text().max(2000);
@@ -20,7 +20,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'Rooms of a board (board members)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(z.object({ rooms: z.array(Room) }), 'Rooms'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ rooms: await listRooms(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -34,6 +34,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: auth,
         security: bearer,
         request: {
+          query: NoQuery,
           params: IdParams,
           ...body(
             z.strictObject({
@@ -56,7 +57,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'One room (members)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ room: await getRoom(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -70,6 +71,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: auth,
         security: bearer,
         request: {
+          query: NoQuery,
           params: IdParams,
           ...body(z.strictObject({ name: name(100).optional(), description: Description.optional() })),
         },
@@ -86,7 +88,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'Delete a room and its messages (its creator or the board owner)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => {
@@ -102,7 +104,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'Members of a room',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ members: await listRoomMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -115,7 +117,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'Add a board member to the room (a board member may add themselves: join)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ username: Username })) },
+        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ username: Username })) },
         responses: {
           201: json(z.object({ user: User }), 'Added'),
           200: json(z.object({ user: User }), 'Already a member'),
@@ -143,7 +145,7 @@ export function roomsRoutes(deps: DomainDeps) {
         summary: 'Leave the room, or remove a member (room creator or board owner)',
         middleware: auth,
         security: bearer,
-        request: { params: IdUsernameParams },
+        request: { query: NoQuery, params: IdUsernameParams },
         responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => {

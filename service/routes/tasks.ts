@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { createTask, getTask, listTasks } from '../domain/tasks.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, body, E400, E401, E404, E413, json, router } from './openapi.js';
-import { IdParams, name, Task, Username } from './schemas.js';
+import { IdParams, NoQuery, name, Task, Username } from './schemas.js';
 
 export function tasksRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
@@ -16,7 +16,11 @@ export function tasksRoutes(deps: DomainDeps) {
         summary: 'Create a task on a board (board members)',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams, ...body(z.strictObject({ title: name(200), assignee: Username.optional() })) },
+        request: {
+          query: NoQuery,
+          params: IdParams,
+          ...body(z.strictObject({ title: name(200), assignee: Username.optional() })),
+        },
         responses: { 201: json(z.object({ task: Task }), 'The new task'), ...E400, ...E401, ...E404, ...E413 },
       }),
       async (c) =>
@@ -30,7 +34,7 @@ export function tasksRoutes(deps: DomainDeps) {
         summary: 'Tasks of a board',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(z.object({ tasks: z.array(Task) }), 'Tasks'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ tasks: await listTasks(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -43,7 +47,7 @@ export function tasksRoutes(deps: DomainDeps) {
         summary: 'One task',
         middleware: auth,
         security: bearer,
-        request: { params: IdParams },
+        request: { query: NoQuery, params: IdParams },
         responses: { 200: json(z.object({ task: Task }), 'The task'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ task: await getTask(deps, c.get('actor'), c.req.valid('param').id) }, 200),

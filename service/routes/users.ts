@@ -4,7 +4,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { autocompleteUsers } from '../domain/user-search.js';
 import { requireAuth } from '../http/auth.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
-import { User, UsersQuery } from './schemas.js';
+import { NoQuery, User, UsersQuery } from './schemas.js';
 
 export function usersRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
@@ -17,6 +17,7 @@ export function usersRoutes(deps: DomainDeps) {
         summary: 'The caller',
         middleware: auth,
         security: bearer,
+        request: { query: NoQuery },
         responses: { 200: json(z.object({ user: User }), 'The caller'), ...E401 },
       }),
       async (c) => c.json({ user: await me(deps, c.get('actor')) }, 200),

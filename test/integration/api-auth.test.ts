@@ -109,9 +109,11 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
 
   it('request logs are JSON lines with method, route, status, duration and user id, never secrets', async () => {
     const user = await signUp(ctx.service, 'logged', 'a secret passphrase');
-    await ctx.service.call('GET', `/api/v1/me?token=${user.token}`, { token: user.token });
+    await ctx.service.call('GET', '/api/v1/me', { token: user.token });
+    const withQuery = await ctx.service.call('GET', `/api/v1/me?token=${user.token}`, { token: user.token });
+    expect(withQuery.status).toBe(400);
     const lines = ctx.service.logs.map((line) => JSON.parse(line));
-    const me = lines.filter((line) => line.route === '/api/v1/me').at(-1);
+    const me = lines.filter((line) => line.route === '/api/v1/me' && line.status === 200).at(-1);
     expect(me).toMatchObject({ msg: 'request', method: 'GET', status: 200, user_id: user.id });
     expect(typeof me.duration_ms).toBe('number');
     const all = ctx.service.logs.join('\n');
