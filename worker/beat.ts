@@ -2,12 +2,12 @@
 // its supervisor and stays up until SIGTERM. Minimal for now (the supervisor's entry point).
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { ResolvedConfig } from '../config/types.js';
+import { loadRuntimeConfig } from '../config/runtime.js';
 import { redisUrlOf } from '../service/redis-url.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
 async function main(): Promise<void> {
-  const config = await runtimeConfig();
+  const config = await loadRuntimeConfig();
   const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
   const queue = new Queue(SCHEDULED_QUEUE, { connection });
   queue.on('error', (error) => process.stderr.write(`beat error: ${error.message}\n`));
@@ -35,17 +35,6 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-/**
- * The config the supervisor handed over in PRIZMAI_RESOLVED_CONFIG (parsed directly: the config loader
- * costs ~50 ms of start-up, which a restart after a crash would pay every time), else loaded as usual.
- */
-async function runtimeConfig(): Promise<ResolvedConfig> {
-  const handed = process.env.PRIZMAI_RESOLVED_CONFIG;
-  if (handed) return JSON.parse(handed) as ResolvedConfig;
-  const { loadRuntimeConfig } = await import('../config/runtime.js');
-  return loadRuntimeConfig();
 }
 
 main().catch((error: unknown) => {

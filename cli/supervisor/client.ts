@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { CliError } from '../errors.js';
 import { controlPath, daemonSpawnOptions, isSameProcess, pidExists } from '../platform.js';
-import { CONFIG_ENV, DAEMON_NAMES_ENV } from './daemon-env.js';
+import { DAEMON_NAMES_ENV } from './daemon-env.js';
 import { type Command, call, DaemonError, DaemonUnreachable } from './ipc.js';
 import { statePaths } from './paths.js';
 import { packageVersion } from './version.js';
@@ -83,7 +84,7 @@ export function spawnDaemon(
   try {
     const child = spawn(process.execPath, [daemonEntry], {
       cwd: config.stateDir,
-      env: { ...env, [CONFIG_ENV]: JSON.stringify(config), [DAEMON_NAMES_ENV]: JSON.stringify(names) },
+      env: { ...env, [RESOLVED_CONFIG_ENV]: JSON.stringify(config), [DAEMON_NAMES_ENV]: JSON.stringify(names) },
       stdio: ['ignore', out, out, 'ipc'],
       ...daemonSpawnOptions,
     });

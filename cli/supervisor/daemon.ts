@@ -1,13 +1,15 @@
 // The supervisor daemon's entry: started detached by `prizmai start` with the resolved config in its
 // environment; owns the stack until `prizmai stop` (or a signal) shuts it down.
+
+import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { stopSignals } from '../platform.js';
-import { CONFIG_ENV, DAEMON_NAMES_ENV } from './daemon-env.js';
+import { DAEMON_NAMES_ENV } from './daemon-env.js';
 import { HostError, hostSupervisor } from './host.js';
 
 async function main(): Promise<void> {
-  const config = JSON.parse(process.env[CONFIG_ENV] ?? 'null') as ResolvedConfig | null;
-  if (!config) throw new Error(`${CONFIG_ENV} is not set: the daemon is started by \`prizmai start\``);
+  const config = JSON.parse(process.env[RESOLVED_CONFIG_ENV] ?? 'null') as ResolvedConfig | null;
+  if (!config) throw new Error(`${RESOLVED_CONFIG_ENV} is not set: the daemon is started by \`prizmai start\``);
   const names = JSON.parse(process.env[DAEMON_NAMES_ENV] ?? '[]') as string[];
   delete process.env[DAEMON_NAMES_ENV];
   let host: Awaited<ReturnType<typeof hostSupervisor>>;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
-import { CONFIG_ENV } from './daemon-env.js';
 import { migrationsPending } from './migrations-check.js';
 import { statePaths } from './paths.js';
 import { probeHosts } from './probes.js';
@@ -25,7 +25,7 @@ export function redisUrl(config: ResolvedConfig): string {
 export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): ProcessSpec[] {
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-  childEnv[CONFIG_ENV] = JSON.stringify(config);
+  childEnv[RESOLVED_CONFIG_ENV] = JSON.stringify(config);
   const cwd = config.stateDir;
   const node = (entry: string) => ({ command: process.execPath, args: [dist(entry)], env: childEnv, cwd });
   const managed = config.redis.url === undefined;

@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { sinceOf } from '../../cli/commands/logs.js';
 import { controlPath, isSameProcess, processStartTime } from '../../cli/platform.js';
 import { Backoff } from '../../cli/supervisor/backoff.js';
-import { CONFIG_ENV } from '../../cli/supervisor/daemon-env.js';
 import { mergeByTime, parseLines, tailLines } from '../../cli/supervisor/log-reader.js';
 import { ProcessLog } from '../../cli/supervisor/log-writer.js';
 import { probeHosts } from '../../cli/supervisor/probes.js';
 import { formatFailureReport } from '../../cli/supervisor/report.js';
-import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import { tempDir } from '../fixtures/tmp.js';
 
 describe('Backoff', () => {
@@ -127,13 +125,10 @@ describe('failure report', () => {
   });
 });
 
-describe('probes and config hand-over', () => {
+describe('probes', () => {
   it('tries both loopbacks for localhost', () => {
     expect(probeHosts('localhost')).toEqual(['127.0.0.1', '::1']);
     expect(probeHosts('0.0.0.0')).toEqual(['127.0.0.1']);
     expect(probeHosts('[::1]')).toEqual(['::1']);
-  });
-  it('hands the config to children under the variable config/runtime.ts reads', () => {
-    expect(CONFIG_ENV).toBe(RESOLVED_CONFIG_ENV);
   });
 });
