@@ -1,5 +1,4 @@
 // `prizmai run --isolated`: a private throw-away stack — temporary state dir, free ports, fresh database.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,27 +37,10 @@ export async function isolate(base: ResolvedConfig): Promise<IsolatedStack> {
   let databaseUrl = `sqlite:${join(stateDir, 'prizmai.db')}`;
   try {
     if (!base.database.url.startsWith('sqlite:')) {
-      const name = `prizmai_run_${randomBytes(6).toString('hex')}`;
-      const { default: pg } = await import('pg');
-      const admin = new pg.Client({ connectionString: base.database.url });
-      await admin.connect();
-      try {
-        await admin.query(`create database ${name}`);
-      } finally {
-        await admin.end();
-      }
-      const url = new URL(base.database.url);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      drop = async () => {
-        const client = new pg.Client({ connectionString: base.database.url });
-        await client.connect();
-        try {
-          await client.query(`drop database if exists ${name} with (force)`);
-        } finally {
-          await client.end();
-        }
-      };
+      const { createThrowawayPgDatabase } = await import('../../service/db/pg-databases.js');
+      const database = await createThrowawayPgDatabase(base.database.url, 'prizmai_run');
+      databaseUrl = database.url;
+      drop = database.drop;
     }
   } catch (error) {
     rmSync(stateDir, { recursive: true, force: true });

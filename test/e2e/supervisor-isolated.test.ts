@@ -49,4 +49,34 @@ describe('prizmai run --isolated', () => {
     expect(readdirSync(tmp.path).filter((f) => f.startsWith('prizmai-run-'))).toEqual([]);
     expect(processesMentioning(tmp.path)).toEqual([]);
   });
+
+  it.runIf(process.env.PRIZMAI_TEST_PG_URL)(
+    'on PostgreSQL, runs on a fresh database of its own and drops it afterwards',
+    async () => {
+      const base = process.env.PRIZMAI_TEST_PG_URL as string;
+      const script = `
+        fetch(process.env.PRIZMAI_URL + '/healthz').then((r) => {
+          console.log(process.env.PRIZMAI_DATABASE_URL);
+          process.exit(r.status === 200 ? 0 : 1);
+        });`;
+      const result = await prizmai(['run', '--isolated', '--', 'node', '-e', script], {
+        cwd: checkout,
+        env: { TMPDIR: tmp.path, PRIZMAI_DATABASE_URL: base },
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const used = new URL(result.stdout.trim().split('\n').pop() as string);
+      const name = used.pathname.slice(1);
+      expect(name).toMatch(/^prizmai_run_[0-9a-f]{12}$/);
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      try {
+        const { rows } = await client.query('select 1 from pg_database where datname = $1', [name]);
+        expect(rows).toEqual([]);
+      } finally {
+        await client.end();
+      }
+      expect(processesMentioning(tmp.path)).toEqual([]);
+    },
+  );
 });
