@@ -26,5 +26,7 @@ export function errorResponse(
   const status = code === 'internal' ? 500 : STATUS_OF[code];
   const body: ErrorBody = { error: { code, message, ...(options.field ? { field: options.field } : {}) } };
   if (options.retryAfter !== undefined) c.header('Retry-After', String(options.retryAfter));
+  // The rest of an oversized body is never read: close the connection rather than reuse it.
+  if (code === 'payload_too_large') c.header('Connection', 'close');
   return c.json(body, status);
 }

@@ -33,7 +33,7 @@ export function authRoutes(deps: DomainDeps) {
         summary: 'Exchange a username and password for an API token',
         request: {
           query: NoQuery,
-          ...body(z.strictObject({ username: z.string().max(150), password: z.string().max(PASSWORD_MAX) })),
+          ...body(z.strictObject({ username: text().max(150), password: z.string().max(PASSWORD_MAX) })),
         },
         responses: { 200: json(Session, 'The user and a new API token'), ...E400, ...E401, ...E413, ...E429 },
       }),
