@@ -1,24 +1,27 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import { login, logout, register } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/users.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E403, E409, E413, E429, json, router } from './openapi.js';
-import { NoQuery, name, text, User, Username } from './schemas.js';
+import { name, text, User, Username } from './schemas.js';
 
 const Password = text().min(PASSWORD_MIN).max(PASSWORD_MAX);
 const Session = z.object({ user: User, token: z.string() });
 
 export function authRoutes(deps: DomainDeps) {
+  const authNoQuery = every(requireAuth(deps), noQuery());
   return router()
     .openapi(
       createRoute({
         method: 'post',
         path: '/auth/register',
+        middleware: noQuery(),
         tags: ['auth'],
         summary: 'Create an account (when auth.registration is open)',
         request: {
-          query: NoQuery,
           ...body(z.strictObject({ username: Username, password: Password, display_name: name(150).optional() })),
         },
         responses: { 201: json(Session, 'The new user and an API token'), ...E400, ...E403, ...E409, ...E413 },
@@ -29,10 +32,10 @@ export function authRoutes(deps: DomainDeps) {
       createRoute({
         method: 'post',
         path: '/auth/login',
+        middleware: noQuery(),
         tags: ['auth'],
         summary: 'Exchange a username and password for an API token',
         request: {
-          query: NoQuery,
           ...body(z.strictObject({ username: text().max(150), password: z.string().max(PASSWORD_MAX) })),
         },
         responses: { 200: json(Session, 'The user and a new API token'), ...E400, ...E401, ...E413, ...E429 },
@@ -45,9 +48,8 @@ export function authRoutes(deps: DomainDeps) {
         path: '/auth/logout',
         tags: ['auth'],
         summary: 'Revoke the token in use',
-        middleware: requireAuth(deps),
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 204: { description: 'Revoked' }, ...E401 },
       }),
       async (c) => {

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import {
   addBoardMember,
   createBoard,
@@ -9,13 +10,15 @@ import {
 } from '../domain/boards.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
-import { Board, IdParams, IdUsernameParams, NoQuery, name, User, Username } from './schemas.js';
+import { Board, IdParams, IdUsernameParams, name, User, Username } from './schemas.js';
 
 const BoardBody = z.object({ board: Board });
 
 export function boardsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -23,9 +26,9 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards',
         tags: ['boards'],
         summary: 'Create a board; the caller becomes its owner and first member',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, ...body(z.strictObject({ name: name(100) })) },
+        request: { ...body(z.strictObject({ name: name(100) })) },
         responses: { 201: json(BoardBody, 'The new board'), ...E400, ...E401, ...E413 },
       }),
       async (c) => c.json({ board: await createBoard(deps, c.get('actor'), c.req.valid('json')) }, 201),
@@ -36,9 +39,8 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards',
         tags: ['boards'],
         summary: 'Boards the caller belongs to',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 200: json(z.object({ boards: z.array(Board) }), 'Boards'), ...E401 },
       }),
       async (c) => c.json({ boards: await listBoards(deps, c.get('actor')) }, 200),
@@ -49,9 +51,9 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards/{id}',
         tags: ['boards'],
         summary: 'One board the caller belongs to',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(BoardBody, 'The board'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ board: await getBoard(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -62,9 +64,9 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards/{id}/members',
         tags: ['boards'],
         summary: 'Members of a board',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ members: await listBoardMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -75,9 +77,9 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards/{id}/members',
         tags: ['boards'],
         summary: 'Add a member (owner only); adding a member twice changes nothing',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ username: Username })) },
+        request: { params: IdParams, ...body(z.strictObject({ username: Username })) },
         responses: {
           201: json(z.object({ user: User }), 'Added'),
           200: json(z.object({ user: User }), 'Already a member'),
@@ -104,9 +106,9 @@ export function boardsRoutes(deps: DomainDeps) {
         path: '/boards/{id}/members/{username}',
         tags: ['boards'],
         summary: 'Remove a member (owner only); they also leave the board’s rooms',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdUsernameParams },
+        request: { params: IdUsernameParams },
         responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404, ...E409 },
       }),
       async (c) => {

@@ -1,14 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import { listComments, postComment } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E404, E409, E413, E429, json, router } from './openapi.js';
-import { ClientId, Comment, Content, IdParams, NoQuery, PageQuery } from './schemas.js';
+import { ClientId, Comment, Content, IdParams, PageQuery } from './schemas.js';
 
 const CommentBody = z.object({ comment: Comment });
 
 export function commentsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -16,10 +19,9 @@ export function commentsRoutes(deps: DomainDeps) {
         path: '/tasks/{id}/comments',
         tags: ['comments'],
         summary: 'Comment on a task (board members); repeating a client_id answers the original (200)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           ...body(z.strictObject({ content: Content, client_id: ClientId })),
         },

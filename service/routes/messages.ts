@@ -1,15 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { deleteMessage, editMessage, listMessages, postMessage, searchMessages } from '../domain/messages.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, E429, json, router } from './openapi.js';
-import { ClientId, Content, IdParams, Message, NoQuery, PageQuery, SearchQuery } from './schemas.js';
+import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './schemas.js';
 
 const MessageBody = z.object({ message: Message });
 const MessagePage = z.object({ messages: z.array(Message), has_more: z.boolean() });
 
 export function messagesRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -17,10 +20,9 @@ export function messagesRoutes(deps: DomainDeps) {
         path: '/rooms/{id}/messages',
         tags: ['messages'],
         summary: 'Post a message; repeating a client_id answers the original (200)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           ...body(z.strictObject({ content: Content, client_id: ClientId })),
         },
@@ -84,9 +86,9 @@ export function messagesRoutes(deps: DomainDeps) {
         path: '/messages/{id}',
         tags: ['messages'],
         summary: 'Edit a message (author only)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ content: Content })) },
+        request: { params: IdParams, ...body(z.strictObject({ content: Content })) },
         responses: { 200: json(MessageBody, 'Edited'), ...E400, ...E401, ...E403, ...E404, ...E409, ...E413 },
       }),
       async (c) =>
@@ -98,9 +100,9 @@ export function messagesRoutes(deps: DomainDeps) {
         path: '/messages/{id}',
         tags: ['messages'],
         summary: 'Delete a message (author or room creator); it stays as a tombstone',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(MessageBody, 'The tombstone'), ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => c.json({ message: await deleteMessage(deps, c.get('actor'), c.req.valid('param').id) }, 200),

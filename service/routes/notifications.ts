@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import {
   countUnreadNotifications,
@@ -9,11 +10,13 @@ import {
   readNotification,
 } from '../domain/notifications.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
-import { Count, IdParams, NoQuery, Notification, NotificationsQuery } from './schemas.js';
+import { Count, IdParams, Notification, NotificationsQuery } from './schemas.js';
 
 export function notificationsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -41,9 +44,8 @@ export function notificationsRoutes(deps: DomainDeps) {
         path: '/notifications/count',
         tags: ['notifications'],
         summary: 'How many of the caller’s notifications are unread',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 200: json(Count, 'Unread count'), ...E401 },
       }),
       async (c) => c.json({ count: await countUnreadNotifications(deps, c.get('actor')) }, 200),
@@ -54,9 +56,8 @@ export function notificationsRoutes(deps: DomainDeps) {
         path: '/notifications/read-all',
         tags: ['notifications'],
         summary: 'Mark all of the caller’s notifications read',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 200: json(Count, 'How many were marked'), ...E401 },
       }),
       async (c) => c.json({ count: await readAllNotifications(deps, c.get('actor')) }, 200),
@@ -67,9 +68,9 @@ export function notificationsRoutes(deps: DomainDeps) {
         path: '/notifications/{id}/read',
         tags: ['notifications'],
         summary: 'Mark one notification read',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: {
           200: json(z.object({ notification: Notification }), 'The notification'),
           ...E400,
@@ -85,9 +86,9 @@ export function notificationsRoutes(deps: DomainDeps) {
         path: '/notifications/{id}',
         tags: ['notifications'],
         summary: 'Delete one notification',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E404 },
       }),
       async (c) => {
@@ -101,9 +102,8 @@ export function notificationsRoutes(deps: DomainDeps) {
         path: '/notifications',
         tags: ['notifications'],
         summary: 'Delete all of the caller’s notifications',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 200: json(Count, 'How many were deleted'), ...E401 },
       }),
       async (c) => c.json({ count: await deleteAllNotifications(deps, c.get('actor')) }, 200),

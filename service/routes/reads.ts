@@ -1,12 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { markRead, unread } from '../domain/reads.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, E400, E401, E404, E413, json, router } from './openapi.js';
-import { IdNumber, IdParams, NoQuery, ReadMarker, RoomUnread } from './schemas.js';
+import { IdNumber, IdParams, ReadMarker, RoomUnread } from './schemas.js';
 
 export function readsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -14,10 +17,9 @@ export function readsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}/read',
         tags: ['read tracking'],
         summary: 'Move the caller’s read marker forward (default: to the latest message)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           body: {
             content: { 'application/json': { schema: z.strictObject({ message_id: IdNumber.optional() }) } },
@@ -43,9 +45,8 @@ export function readsRoutes(deps: DomainDeps) {
         path: '/unread',
         tags: ['read tracking'],
         summary: 'Unread messages (and mentions of the caller) per room',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: {
           200: json(z.object({ rooms: z.array(RoomUnread), total: z.number().int() }), 'Unread counts'),
           ...E401,

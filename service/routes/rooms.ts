@@ -1,16 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { addRoomMember, listRoomMembers, removeRoomMember } from '../domain/room-members.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from '../domain/rooms.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
-import { IdParams, IdUsernameParams, NoQuery, name, Room, text, User, Username } from './schemas.js';
+import { IdParams, IdUsernameParams, name, Room, text, User, Username } from './schemas.js';
 
 const RoomBody = z.object({ room: Room });
 const Description = text().max(2000);
 
 export function roomsRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -18,9 +21,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/boards/{id}/rooms',
         tags: ['rooms'],
         summary: 'Rooms of a board (board members)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ rooms: z.array(Room) }), 'Rooms'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ rooms: await listRooms(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -31,10 +34,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/boards/{id}/rooms',
         tags: ['rooms'],
         summary: 'Create a room; the creator is always a member; members must be board members',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           ...body(
             z.strictObject({
@@ -55,9 +57,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}',
         tags: ['rooms'],
         summary: 'One room (members)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ room: await getRoom(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -68,10 +70,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}',
         tags: ['rooms'],
         summary: 'Rename or describe a room (its creator or the board owner)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           ...body(z.strictObject({ name: name(100).optional(), description: Description.optional() })),
         },
@@ -86,9 +87,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}',
         tags: ['rooms'],
         summary: 'Delete a room and its messages (its creator or the board owner)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => {
@@ -102,9 +103,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}/members',
         tags: ['rooms'],
         summary: 'Members of a room',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ members: await listRoomMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -115,9 +116,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}/members',
         tags: ['rooms'],
         summary: 'Add a board member to the room (a board member may add themselves: join)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams, ...body(z.strictObject({ username: Username })) },
+        request: { params: IdParams, ...body(z.strictObject({ username: Username })) },
         responses: {
           201: json(z.object({ user: User }), 'Added'),
           200: json(z.object({ user: User }), 'Already a member'),
@@ -143,9 +144,9 @@ export function roomsRoutes(deps: DomainDeps) {
         path: '/rooms/{id}/members/{username}',
         tags: ['rooms'],
         summary: 'Leave the room, or remove a member (room creator or board owner)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdUsernameParams },
+        request: { params: IdUsernameParams },
         responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404 },
       }),
       async (c) => {

@@ -64,9 +64,6 @@ const Limit = z
   .transform((value) => value ?? PAGE_DEFAULT)
   .openapi({ type: 'integer', minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT });
 
-/** Routes without query parameters refuse unknown ones too, so a typo is never silently ignored. */
-export const NoQuery = z.strictObject({});
-
 export const PageQuery = z.strictObject({
   before: CursorString.optional(),
   after: CursorString.optional(),

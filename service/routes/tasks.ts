@@ -1,12 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { createTask, getTask, listTasks } from '../domain/tasks.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E404, E413, json, router } from './openapi.js';
-import { IdParams, NoQuery, name, Task, Username } from './schemas.js';
+import { IdParams, name, Task, Username } from './schemas.js';
 
 export function tasksRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -14,10 +17,9 @@ export function tasksRoutes(deps: DomainDeps) {
         path: '/boards/{id}/tasks',
         tags: ['tasks'],
         summary: 'Create a task on a board (board members)',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
         request: {
-          query: NoQuery,
           params: IdParams,
           ...body(z.strictObject({ title: name(200), assignee: Username.optional() })),
         },
@@ -32,9 +34,9 @@ export function tasksRoutes(deps: DomainDeps) {
         path: '/boards/{id}/tasks',
         tags: ['tasks'],
         summary: 'Tasks of a board',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ tasks: z.array(Task) }), 'Tasks'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ tasks: await listTasks(deps, c.get('actor'), c.req.valid('param').id) }, 200),
@@ -45,9 +47,9 @@ export function tasksRoutes(deps: DomainDeps) {
         path: '/tasks/{id}',
         tags: ['tasks'],
         summary: 'One task',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery, params: IdParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ task: Task }), 'The task'), ...E400, ...E401, ...E404 },
       }),
       async (c) => c.json({ task: await getTask(deps, c.get('actor'), c.req.valid('param').id) }, 200),

@@ -1,13 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import { me } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { autocompleteUsers } from '../domain/user-search.js';
 import { requireAuth } from '../http/auth.js';
+import { noQuery } from '../http/no-query.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
-import { NoQuery, User, UsersQuery } from './schemas.js';
+import { User, UsersQuery } from './schemas.js';
 
 export function usersRoutes(deps: DomainDeps) {
   const auth = requireAuth(deps);
+  const authNoQuery = every(auth, noQuery());
   return router()
     .openapi(
       createRoute({
@@ -15,9 +18,8 @@ export function usersRoutes(deps: DomainDeps) {
         path: '/me',
         tags: ['users'],
         summary: 'The caller',
-        middleware: auth,
+        middleware: authNoQuery,
         security: bearer,
-        request: { query: NoQuery },
         responses: { 200: json(z.object({ user: User }), 'The caller'), ...E401 },
       }),
       async (c) => c.json({ user: await me(deps, c.get('actor')) }, 200),

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../service/app.js';
 import { databaseFactories } from '../fixtures/databases.js';
-import { signUp, startService, testConfig } from './support/harness.js';
+import { knexOf, signUp, startService, testConfig } from './support/harness.js';
 import { useService } from './support/world.js';
 
 describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factory) => {
@@ -16,7 +16,7 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
     expect(answer.body.user).toMatchObject({ username: 'John.Doe', display_name: 'John Doe' });
     expect(answer.body.user.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(answer.body.token).toMatch(/^pzm_/);
-    const knex = ctx.service.orm.em.getConnection().getKnex();
+    const knex = knexOf(ctx.service);
     const tokens = await knex('api_tokens').select('token_hash');
     expect(JSON.stringify(tokens)).not.toContain(answer.body.token);
     const users = await knex('users').where('username_key', 'john.doe').first('password_hash');
@@ -100,7 +100,12 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
   });
 
   it('401 without, with a malformed or with an unknown bearer token', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer pzm_unknown' }]) {
+    const variants: Record<string, string>[] = [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer pzm_unknown' },
+    ];
+    for (const headers of variants) {
       const answer = await ctx.service.call('GET', '/api/v1/me', { headers });
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
@@ -140,7 +145,7 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
     });
     const down = await app.request('/healthz');
     expect(down.status).toBe(503);
-    const body = await down.json();
+    const body = (await down.json()) as { db: string; redis: string };
     expect(body.db).toBe('ok');
     expect(body.redis).toMatch(/^down/);
     deadRedis.disconnect();

@@ -65,7 +65,10 @@ describe.each(databaseFactories())('boards, tasks and rooms on $dialect', (facto
   });
 
   it('tasks: board members create and read them; an assignee must be on the board', async () => {
-    const task = await api('POST', `/boards/${w.boardId}/tasks`, w.carol.token, { title: 'Write docs', assignee: 'Bob' });
+    const task = await api('POST', `/boards/${w.boardId}/tasks`, w.carol.token, {
+      title: 'Write docs',
+      assignee: 'Bob',
+    });
     expect(task.status).toBe(201);
     expect(task.body.task).toMatchObject({
       board_id: w.boardId,
@@ -161,8 +164,12 @@ describe.each(databaseFactories())('boards, tasks and rooms on $dialect', (facto
     expect(await users(w.carol.token, '?q=b')).toEqual(['bob']);
     expect(await users(w.alice.token, `?room=${w.roomId}`)).toEqual(['alice', 'bob']);
     expect(await users(w.alice.token, `?board=${w.boardId}&q=c`)).toEqual(['carol']);
-    expect((await ctx.service.call('GET', `/api/v1/users?board=${w.otherBoardId}`, { token: w.alice.token })).status).toBe(404);
-    expect((await ctx.service.call('GET', `/api/v1/users?room=${w.otherRoomId}`, { token: w.alice.token })).status).toBe(404);
+    expect(
+      (await ctx.service.call('GET', `/api/v1/users?board=${w.otherBoardId}`, { token: w.alice.token })).status,
+    ).toBe(404);
+    expect(
+      (await ctx.service.call('GET', `/api/v1/users?room=${w.otherRoomId}`, { token: w.alice.token })).status,
+    ).toBe(404);
     // Display names match too, case-insensitively; a LIKE wildcard is taken literally.
     const zed = await ctx.service.call('POST', '/api/v1/auth/register', {
       json: { username: 'z1', password: 'long enough', display_name: 'Zelda Fitz' },

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseFactories } from '../fixtures/databases.js';
+import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
 
 describe.each(databaseFactories())('history, read markers and notifications on $dialect', (factory) => {
   // In-process transport for the 1,000-message walk; the rest of the suite covers the socket.
   const ctx = useService(factory, {}, 'inproc');
   let w: World;
-  let ids: number[] = [];
+  const ids: number[] = [];
   const api = (method: string, path: string, token: string, json?: unknown) =>
     ctx.service.call(method, `/api/v1${path}`, { token, json });
 
@@ -58,7 +59,15 @@ describe.each(databaseFactories())('history, read markers and notifications on $
     const window = await api('GET', `/rooms/${w.roomId}/messages?after=${ids[10]}&before=${ids[15]}`, w.bob.token);
     expect(window.body.messages.map((m: { id: number }) => m.id)).toEqual(ids.slice(11, 15));
     expect(window.body.has_more).toBe(false);
-    for (const bad of ['limit=0', 'limit=101', 'limit=-1', 'limit=abc', 'before=-1', 'after=1.5', 'after=99999999999']) {
+    for (const bad of [
+      'limit=0',
+      'limit=101',
+      'limit=-1',
+      'limit=abc',
+      'before=-1',
+      'after=1.5',
+      'after=99999999999',
+    ]) {
       const answer = await api('GET', `/rooms/${w.roomId}/messages?${bad}`, w.bob.token);
       expect(answer.status, bad).toBe(400);
       expect(answer.body.error.field).toBe(bad.split('=')[0]);
@@ -72,7 +81,12 @@ describe.each(databaseFactories())('history, read markers and notifications on $
     expect(big).toEqual({ room_id: w.roomId, unread: 500, mentions: 0 });
     const marker = await api('POST', `/rooms/${w.roomId}/read`, w.bob.token, { message_id: ids[99] });
     expect(marker.status).toBe(200);
-    expect(marker.body.read_marker).toEqual({ room_id: w.roomId, last_read_message_id: ids[99], unread: 450, mentions: 0 });
+    expect(marker.body.read_marker).toEqual({
+      room_id: w.roomId,
+      last_read_message_id: ids[99],
+      unread: 450,
+      mentions: 0,
+    });
     // Markers never move backwards.
     const back = await api('POST', `/rooms/${w.roomId}/read`, w.bob.token, { message_id: ids[10] });
     expect(back.body.read_marker.last_read_message_id).toBe(ids[99]);
@@ -100,9 +114,7 @@ describe.each(databaseFactories())('history, read markers and notifications on $
     expect(all.status).toBe(200);
     expect(all.body.read_marker).toMatchObject({ unread: 0, mentions: 0 });
     unread = await api('GET', '/unread', w.bob.token);
-    expect(unread.body.total).toBe(
-      unread.body.rooms.reduce((sum: number, r: { unread: number }) => sum + r.unread, 0),
-    );
+    expect(unread.body.total).toBe(unread.body.rooms.reduce((sum: number, r: { unread: number }) => sum + r.unread, 0));
     expect(unread.body.rooms.find((r: { room_id: number }) => r.room_id === w.roomId).unread).toBe(0);
   });
 
@@ -120,7 +132,7 @@ describe.each(databaseFactories())('history, read markers and notifications on $
   });
 
   it('notifications: the caller’s only; list, count, read, read-all, delete, delete all', async () => {
-    const knex = ctx.service.orm.em.getConnection().getKnex();
+    const knex = knexOf(ctx.service);
     const at = ctx.service.dialect === 'sqlite' ? Date.now() : new Date();
     const row = (recipient: number, n: number) => ({
       recipient_id: recipient,

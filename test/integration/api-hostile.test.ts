@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseFactories } from '../fixtures/databases.js';
 import type { Answer, CallOptions } from './support/harness.js';
+import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
 
 // Every route gets malformed JSON, wrong types, huge numbers, negative and non-numeric ids, oversized
@@ -101,7 +102,7 @@ describe.each(databaseFactories())('hostile input on $dialect', (factory) => {
   const problems: string[] = [];
 
   const snapshot = async () => {
-    const knex = ctx.service.orm.em.getConnection().getKnex();
+    const knex = knexOf(ctx.service);
     const hash = createHash('sha256');
     for (const table of TABLES) hash.update(JSON.stringify(await knex(table).orderBy('id').select('*')));
     return hash.digest('hex');
@@ -140,7 +141,7 @@ describe.each(databaseFactories())('hostile input on $dialect', (factory) => {
       token: w.alice.token,
       json: { content: 'target' },
     });
-    const knex = ctx.service.orm.em.getConnection().getKnex();
+    const knex = knexOf(ctx.service);
     const [notification] = await knex('notifications')
       .insert({
         recipient_id: w.alice.id,
@@ -259,7 +260,7 @@ describe.each(databaseFactories())('hostile input on $dialect', (factory) => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
-    expect((await chunked.json()).error.code).toBe('payload_too_large');
+    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
 
     expect(problems).toEqual([]);
     expect(await snapshot()).toBe(before);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../service/app.js';
 import { openDatabase } from '../../service/db/orm.js';
 import { databaseFactories } from '../fixtures/databases.js';
+import { knexOf } from './support/harness.js';
 import { buildWorld, useService } from './support/world.js';
 
 // SPEC §7: within a room, no message becomes visible after one with a larger id — even with several
@@ -23,7 +24,7 @@ describe.each(databaseFactories())('messages become visible in id order on $dial
     // Four "service processes": each its own Redis connection and app, and on PostgreSQL its own
     // connection pool. (better-sqlite3 is synchronous: several connections to one file inside one
     // process would wait on each other's locks with the event loop blocked, so SQLite shares one.)
-    const apps = [];
+    const apps: ReturnType<typeof createApp>[] = [];
     for (let i = 0; i < 4; i++) {
       const orm =
         factory.dialect === 'postgresql' ? await openDatabase(ctx.service.config.database.url) : ctx.service.orm;
@@ -83,7 +84,7 @@ describe.each(databaseFactories())('messages become visible in id order on $dial
     await Promise.all(apps.map((_, i) => write(i)));
     writing = false;
     await reader;
-    const knex = ctx.service.orm.em.getConnection().getKnex();
+    const knex = knexOf(ctx.service);
     const stored = (await knex('chat_messages').where('room_id', w.roomId).orderBy('id').select('id')).map(
       (row: { id: number }) => row.id,
     );

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { MikroORM } from '@mikro-orm/knex';
+import type { Knex, MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../../config/types.js';
 import { createApp } from '../../../service/app.js';
@@ -100,7 +100,11 @@ export async function startService(
     else if (options.json !== undefined) body = JSON.stringify(options.json);
     if (body !== undefined && options.contentType !== null)
       headers['content-type'] = options.contentType ?? 'application/json';
-    const init: RequestInit = { method, headers, ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}) };
+    const init: RequestInit = {
+      method,
+      headers,
+      ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}),
+    };
     const response = via === 'socket' ? await fetch(url + path, init) : await app.request(path, init);
     const text = await response.text();
     let parsed: unknown = text;
@@ -135,4 +139,9 @@ export async function signUp(
   const answer = await service.call('POST', '/api/v1/auth/register', { json: { username, password } });
   if (answer.status !== 201) throw new Error(`register ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { token: answer.body.token, id: answer.body.user.id, username };
+}
+
+/** The service database's knex (both drivers are SQL drivers). */
+export function knexOf(service: Service): Knex {
+  return (service.orm.em as unknown as SqlEntityManager).getKnex();
 }

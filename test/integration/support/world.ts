@@ -40,8 +40,9 @@ export async function buildWorld(service: Service): Promise<World> {
   const boardId = (await ok('POST', '/api/v1/boards', alice.token, { name: 'Acme' })).board.id;
   await ok('POST', `/api/v1/boards/${boardId}/members`, alice.token, { username: 'bob' });
   await ok('POST', `/api/v1/boards/${boardId}/members`, alice.token, { username: 'carol' });
-  const roomId = (await ok('POST', `/api/v1/boards/${boardId}/rooms`, alice.token, { name: 'general', members: ['bob'] }))
-    .room.id;
+  const roomId = (
+    await ok('POST', `/api/v1/boards/${boardId}/rooms`, alice.token, { name: 'general', members: ['bob'] })
+  ).room.id;
   const taskId = (await ok('POST', `/api/v1/boards/${boardId}/tasks`, alice.token, { title: 'Ship it' })).task.id;
   const otherBoardId = (await ok('POST', '/api/v1/boards', dave.token, { name: 'Other' })).board.id;
   const otherRoomId = (await ok('POST', `/api/v1/boards/${otherBoardId}/rooms`, dave.token, { name: 'secret' })).room
