@@ -8,6 +8,7 @@ import { redisPostLimiter } from './domain/rate-limit.js';
 import { redisPublisher } from './events.js';
 import type { Logger } from './log.js';
 import type { MentionQueue } from './queue/mentions.js';
+import { cacheSqliteStatements } from './sqlite-statements.js';
 
 export interface WiringInput {
   config: ResolvedConfig;
@@ -21,8 +22,11 @@ export interface WiringInput {
 export function domainDeps({ config, orm, redis, mentions, logger }: WiringInput): DomainDeps {
   // Both drivers are knex-based SQL drivers.
   const em = orm.em as unknown as SqlEntityManager;
+  const dialect = dialectOf(config.database.url);
+  const knex = em.getKnex();
+  if (dialect === 'sqlite') cacheSqliteStatements(knex);
   return {
-    db: { knex: em.getKnex(), dialect: dialectOf(config.database.url) },
+    db: { knex, dialect },
     em,
     events: redisPublisher(redis),
     mentions,
