@@ -54,7 +54,7 @@ describe.each(databaseFactories())('data model on $dialect', ({ dialect, create 
         ? "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
         : "select table_name as name from information_schema.tables where table_schema = 'public'";
     const rows = await orm.em.getConnection().execute<{ name: string }[]>(sql);
-    return rows.map((row) => row.name).sort();
+    return rows.map((row: { name: string }) => row.name).sort();
   }
 
   it('migrates an empty database to every table, and reports the migration applied', async () => {
