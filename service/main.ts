@@ -1,23 +1,28 @@
 import { serve } from '@hono/node-server';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
+import { requireCjs } from './cjs.js';
 import { openDatabase } from './db/orm.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
 
+const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
+
 /** The service process: HTTP (and later WebSocket) on service.host:service.port. */
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
-  const orm = await openDatabase(config.database.url);
+  const orm = await openDatabase(config.database.url, { migrator: false });
   const redis = new Redis(redisUrlOf(config), { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const mentions = bullMentionQueue(redis);
   const app = createApp({ config, orm, redis, mentions, logger });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
+    // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
+    setTimeout(() => mentions.preload(), 1000).unref();
   });
 
   let closing = false;

@@ -1,10 +1,15 @@
 // The beat process: keeps the BullMQ job schedulers in step with `beat.schedules`, then reports ready to
 // its supervisor and stays up until SIGTERM. Minimal for now (the supervisor's entry point).
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type * as BullMQ from 'bullmq';
+import type * as IORedis from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
+import { requireCjs } from '../service/cjs.js';
 import { redisUrlOf } from '../service/redis-url.js';
 import { SCHEDULED_QUEUE } from './queues.js';
+
+// Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
+const { Queue } = requireCjs('bullmq') as typeof BullMQ;
+const { Redis } = requireCjs('ioredis') as typeof IORedis;
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();

@@ -1,10 +1,15 @@
 // The worker process: runs BullMQ queues. Minimal for now (the supervisor's entry point): it connects to
 // Redis, consumes the scheduled-jobs queue, reports ready to its supervisor and stops cleanly on SIGTERM.
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type * as BullMQ from 'bullmq';
+import type * as IORedis from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
+import { requireCjs } from '../service/cjs.js';
 import { redisUrlOf } from '../service/redis-url.js';
 import { SCHEDULED_QUEUE } from './queues.js';
+
+// Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
+const { Worker } = requireCjs('bullmq') as typeof BullMQ;
+const { Redis } = requireCjs('ioredis') as typeof IORedis;
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();

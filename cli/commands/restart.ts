@@ -14,7 +14,7 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
   const list = (names as string[] | undefined) ?? [];
   const timeoutMs = timeoutOf(options.timeout);
   const { config } = await resolveConfig(options);
-  const progress = startProgress('restarting', !options.json && process.stderr.isTTY === true);
+  const progress = await startProgress('restarting', !options.json && process.stderr.isTTY === true);
   let status: StackStatus;
   try {
     const live = await hello(config.stateDir);

@@ -74,7 +74,7 @@ export async function run(argv: unknown, ...args: unknown[]): Promise<number> {
     await cleanup();
   });
   try {
-    const progress = startProgress('starting', process.stderr.isTTY === true);
+    const progress = await startProgress('starting', process.stderr.isTTY === true);
     let outcome: LaunchOutcome | undefined;
     for (let attempt = 1; !outcome; attempt++) {
       try {

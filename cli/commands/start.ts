@@ -35,7 +35,7 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
     const { runForeground } = await import('../supervisor/foreground.js');
     return runForeground(config, list, { timeoutMs, json: options.json === true }).catch(reportStartFailure);
   }
-  const progress = startProgress('starting', !options.json && process.stderr.isTTY === true);
+  const progress = await startProgress('starting', !options.json && process.stderr.isTTY === true);
   let spawned: number | undefined;
   const release = onInterrupt(async () => {
     progress.stop();

@@ -1,4 +1,7 @@
-import { EntitySchema } from '@mikro-orm/core';
+import type { EntitySchema as EntitySchemaClass } from '@mikro-orm/core';
+import { requireCjs } from '../cjs.js';
+
+const { EntitySchema } = requireCjs('@mikro-orm/core') as { EntitySchema: typeof EntitySchemaClass };
 
 // Plain classes described by EntitySchema: no decorators, no reflect-metadata, nothing at import time.
 // Column names are snake_case (MikroORM's default naming strategy) to match the API's field names.

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/knex';
 import { migrationsList } from '../../migrations/index.js';
+import { requireCjs } from '../cjs.js';
 import { entities } from './entities.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
@@ -16,6 +17,11 @@ export interface OpenOptions {
   debug?: boolean;
   /** PostgreSQL schema to use instead of `public` (isolated test stacks). */
   schema?: string;
+  /**
+   * Load the migrator (`orm.getMigrator()`); default true. The service passes false: it never migrates
+   * (the supervisor's migrate step does), and the migrator costs ~60 ms of every service start.
+   */
+  migrator?: boolean;
 }
 
 /** Opens the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`); drivers load lazily. */
@@ -37,23 +43,26 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
       silent: true,
     },
   };
-  const { Migrator } = await import('@mikro-orm/migrations');
+  const extensions =
+    options.migrator === false
+      ? []
+      : [(requireCjs('@mikro-orm/migrations') as typeof import('@mikro-orm/migrations')).Migrator];
   if (dialectOf(databaseUrl) === 'sqlite') {
     const path = databaseUrl.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const { MikroORM } = await import('@mikro-orm/better-sqlite');
-    const orm = await MikroORM.init({ ...common, dbName: path, extensions: [Migrator] });
+    const { MikroORM } = requireCjs('@mikro-orm/better-sqlite') as typeof import('@mikro-orm/better-sqlite');
+    const orm = await MikroORM.init({ ...common, dbName: path, extensions });
     // WAL lets readers run beside the single writer; busy_timeout waits out other processes' writes.
     await orm.em.getConnection().execute('pragma journal_mode = wal');
     await orm.em.getConnection().execute('pragma busy_timeout = 5000');
     await orm.em.getConnection().execute('pragma foreign_keys = on');
     return orm;
   }
-  const { MikroORM } = await import('@mikro-orm/postgresql');
+  const { MikroORM } = requireCjs('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
   return MikroORM.init({
     ...common,
     clientUrl: databaseUrl,
     ...(options.schema ? { schema: options.schema } : {}),
-    extensions: [Migrator],
+    extensions,
   });
 }

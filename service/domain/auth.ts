@@ -1,4 +1,5 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type * as MikroCore from '@mikro-orm/core';
+import { requireCjs } from '../cjs.js';
 import { User } from '../db/entities.js';
 import type { Actor } from './actor.js';
 import { iso } from './db.js';
@@ -9,6 +10,8 @@ import { userView } from './presenters.js';
 import { hashToken } from './tokens.js';
 import { createUser, issueToken } from './users.js';
 import type { UserView } from './views.js';
+
+const { UniqueConstraintViolationException } = requireCjs('@mikro-orm/core') as typeof MikroCore;
 
 export interface Session {
   user: UserView;
