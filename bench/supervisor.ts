@@ -1,7 +1,7 @@
 // Supervisor benchmark: medians over repeated runs of start → ready, stop → gone, worker kill -9 →
 // ready again, and one `prizmai status --json`, each against the real built CLI and real processes.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +22,13 @@ function freePort(): Promise<number> {
   });
 }
 
+let projectDir = process.cwd();
+
 function cli(args: string[]): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+    const options = { cwd: projectDir, env: { ...process.env, NO_COLOR: '1' } };
+    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
       resolve({ ms: performance.now() - started, code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
@@ -43,8 +46,15 @@ async function status(stateDir: string): Promise<StackStatus> {
 }
 
 export async function runSupervisorBenchmark(runs = Number(process.env.PRIZMAI_BENCH_RUNS ?? 7)): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'prizmai-bench-'));
-  const flags = ['--state-dir', stateDir, '--port', String(await freePort()), '--redis-port', String(await freePort())];
+  // A project of its own with a TypeScript config file, run without flags: the path a user's commands take.
+  projectDir = mkdtempSync(join(tmpdir(), 'prizmai-bench-'));
+  const stateDir = join(projectDir, '.prizmai');
+  writeFileSync(
+    join(projectDir, 'prizmai.config.ts'),
+    `const ports: { service: number; redis: number } = { service: ${await freePort()}, redis: ${await freePort()} };
+export default { service: { port: ports.service }, redis: { port: ports.redis } };\n`,
+  );
+  const flags: string[] = [];
   const times = { start: [] as number[], stop: [] as number[], crash: [] as number[], status: [] as number[] };
   try {
     // The first start applies the migrations; the measured ones find them applied.
@@ -78,7 +88,7 @@ export async function runSupervisorBenchmark(runs = Number(process.env.PRIZMAI_B
     }
   } finally {
     await cli(['stop', ...flags]);
-    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(projectDir, { recursive: true, force: true });
   }
   const row = (label: string, values: number[], target: number) =>
     `  ${label.padEnd(28)} median ${median(values).toFixed(0).padStart(5)} ms   (target < ${target} ms; runs: ${values

@@ -49,3 +49,10 @@ export function mergeLayers(layers: { source: ValueSource; values: Plain }[]): {
   }
   return { merged, sources };
 }
+
+/** A value as a problem message quotes it: `"80a"`, `70000`, `nothing`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  return JSON.stringify(value) ?? String(value);
+}

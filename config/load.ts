@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { CONFIG_FILE_NAMES, defaults } from './defaults.js';
+import { defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { getPath, isPlainObject, mergeLayers, type Plain, setPath } from './layers.js';
+import { findConfigFile, readConfigFile } from './file.js';
+import { describeValue, getPath, isPlainObject, mergeLayers, type Plain, setPath } from './layers.js';
 import { envOverrides, flagOverrides, numericKeys } from './overrides.js';
 import { configSchema } from './schema.js';
 import type { LoadedConfig, ResolvedConfig, ValueSource } from './types.js';
@@ -30,30 +30,6 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
   ]);
   const config = validate(merged, sources, env, fileValues);
   return { config: derive(config, file ? dirname(file) : cwd, sources), sources, file };
-}
-
-function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit);
-    if (!existsSync(path)) throw new ConfigError([`--config: file not found, got "${explicit}"`]);
-    return path;
-  }
-  return CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
-}
-
-async function readConfigFile(path: string): Promise<Plain> {
-  let exported: unknown;
-  try {
-    // jiti compiles TypeScript config files on the fly, so users need no TS toolchain at run time.
-    const { createJiti } = await import('jiti');
-    exported = await createJiti(import.meta.url, { moduleCache: false }).import(path, { default: true });
-  } catch (error) {
-    throw new ConfigError([`${path}: could not be loaded: ${(error as Error).message}`]);
-  }
-  if (!isPlainObject(exported)) {
-    throw new ConfigError([`${path}: expected a default export of defineConfig({...}), got ${describe(exported)}`]);
-  }
-  return exported;
 }
 
 function coerce(key: string, raw: string): unknown {
@@ -102,7 +78,7 @@ function validate(
     if (issue.code === 'unrecognized_keys') continue; // reported by unknownKeys, with suggestions
     const path = issue.path.map(String).join('.');
     problems.push(
-      `${path}${origin(path, sources, env)}: ${issue.message}, got ${describe(getPath(merged, issue.path))}`,
+      `${path}${origin(path, sources, env)}: ${issue.message}, got ${describeValue(getPath(merged, issue.path))}`,
     );
   }
   throw new ConfigError(problems);
@@ -147,12 +123,6 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length] as number;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  return JSON.stringify(value) ?? String(value);
 }
 
 /** Absolute state dir; the SQLite URL derived from it when no database URL is set. */

@@ -14,9 +14,9 @@ const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
-  const orm = await openDatabase(config.database.url, { migrator: false });
   const redis = new Redis(redisUrlOf(config), { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  // Redis connects over the network while the ORM initialises.
+  const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
   const mentions = bullMentionQueue(redis);
   const app = createApp({ config, orm, redis, mentions, logger });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {

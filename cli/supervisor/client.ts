@@ -19,7 +19,7 @@ export interface StateDirOptions {
 
 /**
  * The absolute state dir, cheaply: `--state-dir` and PRIZMAI_STATE_DIR override the config file, so
- * when either is set the file need not be loaded (`status` stays fast). Otherwise the full config.
+ * when either is set the file need not be loaded (`status` stays fast). Otherwise the config file's.
  */
 export async function locateStateDir(options: StateDirOptions, env = process.env): Promise<string> {
   const given = typeof options.stateDir === 'string' ? options.stateDir : env.PRIZMAI_STATE_DIR || undefined;
@@ -28,9 +28,8 @@ export async function locateStateDir(options: StateDirOptions, env = process.env
     const root = options.config ? dirname(resolve(options.config)) : process.cwd();
     return resolve(root, given);
   }
-  const { loadConfig } = await import('../../config/load.js');
-  const { config } = await loadConfig({ configFile: options.config, flags: options as Record<string, unknown> });
-  return config.stateDir;
+  const { stateDirOfConfigFile } = await import('../../config/file.js');
+  return stateDirOfConfigFile(process.cwd(), options.config);
 }
 
 export interface DaemonCall {

@@ -7,7 +7,7 @@ import { anyHost, getHealth, pingRedis } from './probes.js';
 import type { ProcessSpec, ProcessState, ProcessStatus } from './types.js';
 
 /** How often readiness is probed: fast at first, then calmer. */
-const PROBE_FAST_MS = 10;
+const PROBE_FAST_MS = 5;
 const PROBE_SLOW_MS = 100;
 const PROBE_FAST_FOR_MS = 3000;
 

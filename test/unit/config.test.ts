@@ -159,3 +159,14 @@ export default defineConfig({ service: { port }, auth: { registration: 'closed' 
     expect(problems).toEqual(['--config: file not found, got "nope.ts"']);
   });
 });
+
+describe('stateDirOfConfigFile', () => {
+  it("finds the config file's state dir, relative to the file, without validating the rest", async () => {
+    const { stateDirOfConfigFile } = await import('../../config/file.js');
+    expect(await stateDirOfConfigFile(dir.path)).toBe(join(dir.path, '.prizmai'));
+    writeConfig(`const dir: string = 'custom-state'; export default { stateDir: dir, service: { prot: 1 } };`);
+    expect(await stateDirOfConfigFile(dir.path)).toBe(join(dir.path, 'custom-state'));
+    writeConfig(`export default { stateDir: '/abs/state' };`, 'other.mjs');
+    expect(await stateDirOfConfigFile(dir.path, 'other.mjs')).toBe('/abs/state');
+  });
+});
