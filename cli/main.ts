@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import { withConfigFlags } from './options.js';
+import { packageVersion } from './supervisor/version.js';
 
 /** A command module's entry: commander's action arguments; the last one is the Command itself. */
 type Action = (...args: unknown[]) => Promise<number | undefined>;
@@ -17,7 +18,8 @@ function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Pro
 export function buildProgram(): Command {
   const program = new Command('prizmai')
     .description('Process supervisor and headless chat service')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    // The package's own version (npm_package_version would be the calling project's under npx).
+    .version(packageVersion())
     .option('--config <file>', 'config file (default: prizmai.config.{ts,mts,js,mjs} here)')
     .option('--json', 'machine-readable output on stdout')
     .configureHelp({ showGlobalOptions: true })

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,15 @@ function prizmai(args: string[], options: { env?: Record<string, string>; input?
     input: options.input ?? '',
   });
 }
+
+describe('prizmai --version', () => {
+  it("prints the package's own version, not the calling project's npm_package_version", async () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    const result = await prizmai(['--version'], { env: { npm_package_version: '9.9.9' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
 
 describe('prizmai migrate', () => {
   it('creates .prizmai/prizmai.db with every table and lists the migration as applied', async () => {
