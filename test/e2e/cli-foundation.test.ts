@@ -1,10 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPgDatabase, type TestDatabase } from '../fixtures/databases.js';
 import { tempDir } from '../fixtures/tmp.js';
 
+// better-sqlite3 is the driver MikroORM's SQLite package brings; read the file as it is on disk.
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (
+  path: string,
+  options: { readonly: boolean },
+) => { prepare(sql: string): { all(): unknown[] }; close(): void };
 const bin = resolve(import.meta.dirname, '../../bin/prizmai.js');
 const dirs: ReturnType<typeof tempDir>[] = [];
 let project: string;
@@ -140,6 +146,15 @@ describe('prizmai users add', () => {
     const short = await prizmai(['users', 'add', 'carol', '--password-stdin'], { input: 'short\n' });
     expect(short.exitCode).toBe(2);
     expect(short.stderr).toContain('password must be 8–1024 characters');
+
+    // The refused commands changed nothing: only the two users added above exist.
+    const db = new Database(join(project, '.prizmai', 'prizmai.db'), { readonly: true });
+    try {
+      const rows = db.prepare('select username from users order by id').all() as { username: string }[];
+      expect(rows.map((row) => row.username)).toEqual(['john.doe', 'Ann']);
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses to add a user before the database is migrated', async () => {
