@@ -1,11 +1,12 @@
 import { taskOfMember } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { isUniqueViolation, now, num, type Sql } from './db.js';
+import { now, num, type Sql } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
+import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
-import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
+import { parseMentions, resolveMentions } from './mentions.js';
 import { commentView } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { CommentView, Page } from './views.js';
@@ -76,19 +77,18 @@ export async function postComment(
   const clientId = checkClientId(input.client_id);
   await deps.limiter.take(actor.id);
   const { db } = deps;
-  let outcome: { existing: CommentRow } | { comment: CommentView; mentioned: MentionedUser[] };
-  try {
-    outcome = await db.knex.transaction(async (trx) => {
-      const task = await taskOfMember(trx, taskId, actor);
+  let boardId = 0;
+  const outcome = await idempotentWrite(db, clientId, {
+    prepare: async (trx) => {
+      boardId = (await taskOfMember(trx, taskId, actor)).board_id;
       if (db.dialect === 'postgresql') await trx('tasks').where('id', taskId).forUpdate().select('id');
-      if (clientId !== null) {
-        const existing = await byClientId(trx, actor.id, clientId);
-        if (existing) return { existing };
-      }
+    },
+    find: (sql, id) => byClientId(sql, actor.id, id),
+    write: async (trx) => {
       const mentioned = await resolveMentions(
         trx,
         parseMentions(content),
-        { table: 'board_members', column: 'board_id', id: task.board_id },
+        { table: 'board_members', column: 'board_id', id: boardId },
         actor.id,
       );
       const createdAt = now(db);
@@ -114,18 +114,12 @@ export async function postComment(
         mentioned.map((user) => user.username),
       );
       return { comment, mentioned };
-    });
-  } catch (error) {
-    if (clientId !== null && isUniqueViolation(error)) {
-      const existing = await byClientId(db.knex, actor.id, clientId);
-      if (existing) return { comment: await idempotentAnswer(db.knex, existing, taskId), created: false };
-    }
-    throw error;
-  }
+    },
+  });
   if ('existing' in outcome) {
     return { comment: await idempotentAnswer(db.knex, outcome.existing, taskId), created: false };
   }
-  const { comment, mentioned } = outcome;
+  const { comment, mentioned } = outcome.created;
   const recipient_ids = mentioned.map((user) => user.id).filter((id) => id !== actor.id);
   await Promise.all([
     publishStored(deps, { type: 'comment.created', task_id: taskId, comment }),

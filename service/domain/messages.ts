@@ -2,9 +2,10 @@ import type { Knex } from '@mikro-orm/knex';
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { type Db, isUniqueViolation, now, num, type Sql } from './db.js';
+import { type Db, now, num, type Sql } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
+import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
 import { messageView } from './presenters.js';
@@ -145,14 +146,10 @@ export async function postMessage(
   const clientId = checkClientId(input.client_id);
   await deps.limiter.take(actor.id);
   const { db } = deps;
-  let outcome: { existing: MessageRow } | { message: MessageView; mentioned: MentionedUser[] };
-  try {
-    outcome = await db.knex.transaction(async (trx) => {
-      await lockRoomOfMember(trx, db, roomId, actor);
-      if (clientId !== null) {
-        const existing = await byClientId(trx, actor.id, clientId);
-        if (existing) return { existing };
-      }
+  const outcome = await idempotentWrite(db, clientId, {
+    prepare: (trx) => lockRoomOfMember(trx, db, roomId, actor),
+    find: (sql, id) => byClientId(sql, actor.id, id),
+    write: async (trx) => {
       const mentioned = await resolveMentions(
         trx,
         parseMentions(content),
@@ -180,19 +177,12 @@ export async function postMessage(
         mentioned.map((user) => user.username),
       );
       return { message, mentioned };
-    });
-  } catch (error) {
-    // The same client_id racing in from two connections: the unique key lets one through.
-    if (clientId !== null && isUniqueViolation(error)) {
-      const existing = await byClientId(db.knex, actor.id, clientId);
-      if (existing) return { message: await idempotentAnswer(db.knex, existing, roomId), created: false };
-    }
-    throw error;
-  }
+    },
+  });
   if ('existing' in outcome) {
     return { message: await idempotentAnswer(db.knex, outcome.existing, roomId), created: false };
   }
-  const { message, mentioned } = outcome;
+  const { message, mentioned } = outcome.created;
   await Promise.all([
     publishStored(deps, { type: 'message.created', room_id: roomId, message }),
     enqueueMentions(deps, { id: message.id, room_id: roomId, author_id: actor.id }, mentioned, `message-${message.id}`),
