@@ -7,7 +7,7 @@ import { DomainError } from './errors.js';
 import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 import { parseMentions, resolveMentions } from './mentions.js';
-import { commentView } from './presenters.js';
+import { commentView, insertedPostRow } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { CommentView, Page } from './views.js';
 
@@ -100,17 +100,7 @@ export async function postComment(
         await trx('comment_mentions').insert(mentioned.map((user) => ({ comment_id: id, user_id: user.id })));
       }
       const comment = commentView(
-        {
-          id,
-          task_id: taskId,
-          author_id: actor.id,
-          author_username: actor.username,
-          content,
-          client_id: clientId,
-          created_at: createdAt,
-          edited_at: null,
-          deleted_at: null,
-        },
+        { ...insertedPostRow(id, actor, content, clientId, createdAt), task_id: taskId },
         mentioned.map((user) => user.username),
       );
       return { comment, mentioned };

@@ -8,7 +8,7 @@ import { DomainError } from './errors.js';
 import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
-import { messageView } from './presenters.js';
+import { insertedPostRow, messageView } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { MessageView, Page } from './views.js';
 
@@ -163,17 +163,7 @@ export async function postMessage(
       const id = num((row as { id: unknown }).id);
       await insertMentions(trx, id, roomId, mentioned);
       const message = messageView(
-        {
-          id,
-          room_id: roomId,
-          author_id: actor.id,
-          author_username: actor.username,
-          content,
-          client_id: clientId,
-          created_at: createdAt,
-          edited_at: null,
-          deleted_at: null,
-        },
+        { ...insertedPostRow(id, actor, content, clientId, createdAt), room_id: roomId },
         mentioned.map((user) => user.username),
       );
       return { message, mentioned };

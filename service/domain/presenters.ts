@@ -1,5 +1,14 @@
 import { iso, isoOrNull } from './db.js';
-import type { BoardView, CommentView, MessageView, NotificationView, RoomView, TaskView, UserView } from './views.js';
+import type {
+  BoardView,
+  CommentView,
+  MessageView,
+  NotificationView,
+  PostView,
+  RoomView,
+  TaskView,
+  UserView,
+} from './views.js';
 
 // Rows (snake_case columns, dialect-specific timestamps) → views. Each query selects the columns its
 // presenter reads, under these names.
@@ -49,10 +58,10 @@ export function roomView(row: Row): RoomView {
   };
 }
 
-export function messageView(row: Row, mentions: string[]): MessageView {
+/** The fields of a message or comment row that both views share (SPEC §6: a comment is a message with task_id). */
+function postView(row: Row, mentions: string[]): PostView {
   return {
     id: row.id as number,
-    room_id: row.room_id as number,
     author: { id: row.author_id as number, username: row.author_username as string },
     content: row.content as string,
     mentions,
@@ -63,17 +72,34 @@ export function messageView(row: Row, mentions: string[]): MessageView {
   };
 }
 
+// `id` and the parent id first, as the spec lists the fields.
+export function messageView(row: Row, mentions: string[]): MessageView {
+  const { id, ...post } = postView(row, mentions);
+  return { id, room_id: row.room_id as number, ...post };
+}
+
 export function commentView(row: Row, mentions: string[]): CommentView {
+  const { id, ...post } = postView(row, mentions);
+  return { id, task_id: row.task_id as number, ...post };
+}
+
+/** The row of a message or comment just inserted by `actor`, as the views read it. */
+export function insertedPostRow(
+  id: number,
+  actor: { id: number; username: string },
+  content: string,
+  clientId: string | null,
+  createdAt: unknown,
+): Row {
   return {
-    id: row.id as number,
-    task_id: row.task_id as number,
-    author: { id: row.author_id as number, username: row.author_username as string },
-    content: row.content as string,
-    mentions,
-    client_id: (row.client_id as string | null) ?? null,
-    created_at: iso(row.created_at),
-    edited_at: isoOrNull(row.edited_at),
-    deleted: row.deleted_at !== null && row.deleted_at !== undefined,
+    id,
+    author_id: actor.id,
+    author_username: actor.username,
+    content,
+    client_id: clientId,
+    created_at: createdAt,
+    edited_at: null,
+    deleted_at: null,
   };
 }
 

@@ -36,9 +36,9 @@ export interface RoomView {
   created_at: string;
 }
 
-export interface MessageView {
+/** What a chat message and a task comment have in common. */
+export interface PostView {
   id: number;
-  room_id: number;
   author: UserRef;
   content: string;
   mentions: string[];
@@ -48,16 +48,12 @@ export interface MessageView {
   deleted: boolean;
 }
 
-export interface CommentView {
-  id: number;
+export interface MessageView extends PostView {
+  room_id: number;
+}
+
+export interface CommentView extends PostView {
   task_id: number;
-  author: UserRef;
-  content: string;
-  mentions: string[];
-  client_id: string | null;
-  created_at: string;
-  edited_at: string | null;
-  deleted: boolean;
 }
 
 export interface NotificationView {
