@@ -1,4 +1,5 @@
 import { hc } from 'hono/client';
+import type { DomainErrorCode } from './domain/errors.js';
 import type { ApiApp } from './routes/api.js';
 
 // The typed client of the HTTP API (SPEC §6), for the CLI's chat commands and scripts. It imports
@@ -28,17 +29,8 @@ export function createClient(baseUrl: string, options: ClientOptions = {}) {
 
 export type Client = ReturnType<typeof createClient>;
 
-/** SPEC §6's error codes, plus `internal` and `network` for what never reached a handler. */
-export type ApiErrorCode =
-  | 'invalid_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'internal'
-  | 'unknown';
+/** SPEC §6's error codes (the domain's), plus `internal` and `unknown` for what no handler answered. */
+export type ApiErrorCode = DomainErrorCode | 'internal' | 'unknown';
 
 /** A non-2xx answer, with the service's `{error: {code, message, field?}}` and `Retry-After`. */
 export class ApiError extends Error {
