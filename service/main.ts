@@ -4,6 +4,7 @@ import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { requireCjs } from './cjs.js';
 import { openDatabase } from './db/orm.js';
+import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
@@ -25,22 +26,14 @@ async function main(): Promise<void> {
     setTimeout(() => mentions.preload(), 1000).unref();
   });
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info('service stopping', { signal });
-    // Every step runs even if an earlier one fails.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([mentions.close()]);
-    await Promise.allSettled([orm.close(), redis.quit()]);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(
+    (signal) => logger.info('service stopping', { signal }),
+    [
+      [() => new Promise<void>((resolve) => server.close(() => resolve()))],
+      [() => mentions.close()],
+      [() => orm.close(), () => redis.quit()],
+    ],
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`service failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runProcess('service', main);

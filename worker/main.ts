@@ -4,6 +4,7 @@ import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
+import { runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { redisUrlOf } from '../service/redis-url.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
@@ -27,20 +28,10 @@ async function main(): Promise<void> {
   process.stdout.write(`worker ready on queue ${SCHEDULED_QUEUE}\n`);
   if (process.connected) process.send?.({ type: 'ready' });
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    process.stdout.write(`worker stopping (${signal})\n`);
-    await Promise.allSettled([worker.close()]);
-    await Promise.allSettled([connection.quit()]);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(
+    (signal) => process.stdout.write(`worker stopping (${signal})\n`),
+    [[() => worker.close()], [() => connection.quit()]],
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`worker failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runProcess('worker', main);
