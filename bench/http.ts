@@ -6,11 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { freePorts } from '../cli/supervisor/free-ports.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { openDatabase } from '../service/db/orm.js';
 import { createUser, issueToken } from '../service/domain/users.js';
@@ -36,17 +36,6 @@ type Autocannon = (options: {
   duration?: number;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -123,11 +112,10 @@ export async function runHttpBenchmark(): Promise<void> {
     const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
     const { token, bigRoom, smallRoom } = await seed(databaseUrl);
 
-    const redisPort = await freePort();
+    const [redisPort, port] = (await freePorts(2)) as [number, number];
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], {
       stdio: 'ignore',
     });
-    const port = await freePort();
     const config: ResolvedConfig = {
       stateDir: dir,
       service: { host: '127.0.0.1', port, allowedOrigins: [] },

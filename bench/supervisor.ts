@@ -2,25 +2,14 @@
 // ready again, and one `prizmai status --json`, each against the real built CLI and real processes.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { send } from '../cli/supervisor/client.js';
+import { freePorts } from '../cli/supervisor/free-ports.js';
 import type { StackStatus } from '../cli/supervisor/types.js';
 
 const bin = fileURLToPath(new URL('../../bin/prizmai.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let projectDir = process.cwd();
 
@@ -49,9 +38,10 @@ export async function runSupervisorBenchmark(runs = Number(process.env.PRIZMAI_B
   // A project of its own with a TypeScript config file, run without flags: the path a user's commands take.
   projectDir = mkdtempSync(join(tmpdir(), 'prizmai-bench-'));
   const stateDir = join(projectDir, '.prizmai');
+  const [servicePort, redisPort] = (await freePorts(2)) as [number, number];
   writeFileSync(
     join(projectDir, 'prizmai.config.ts'),
-    `const ports: { service: number; redis: number } = { service: ${await freePort()}, redis: ${await freePort()} };
+    `const ports: { service: number; redis: number } = { service: ${servicePort}, redis: ${redisPort} };
 export default { service: { port: ports.service }, redis: { port: ports.redis } };\n`,
   );
   const flags: string[] = [];
