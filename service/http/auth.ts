@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 import { authenticate } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
 import type { AppEnv } from './env.js';
+import { noQuery } from './no-query.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
@@ -20,4 +22,13 @@ export function requireAuth(deps: DomainDeps): MiddlewareHandler<AppEnv> {
     c.set('token', token);
     await next();
   };
+}
+
+/** The guards of an authenticated route group: `auth`, and `authNoQuery` that also refuses a query string. */
+export function authGuards(deps: DomainDeps): {
+  auth: MiddlewareHandler<AppEnv>;
+  authNoQuery: MiddlewareHandler<AppEnv>;
+} {
+  const auth = requireAuth(deps);
+  return { auth, authNoQuery: every(auth, noQuery()) };
 }

@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import { login, logout, register } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/users.js';
-import { requireAuth } from '../http/auth.js';
+import { authGuards } from '../http/auth.js';
 import { noQuery } from '../http/no-query.js';
 import { bearer, body, E400, E401, E403, E409, E413, E429, json, router } from './openapi.js';
 import { name, text, User, Username } from './schemas.js';
@@ -12,7 +11,7 @@ const Password = text().min(PASSWORD_MIN).max(PASSWORD_MAX);
 const Session = z.object({ user: User, token: z.string() });
 
 export function authRoutes(deps: DomainDeps) {
-  const authNoQuery = every(requireAuth(deps), noQuery());
+  const { authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

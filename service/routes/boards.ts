@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import {
   addBoardMember,
   createBoard,
@@ -9,16 +8,14 @@ import {
   removeBoardMember,
 } from '../domain/boards.js';
 import type { DomainDeps } from '../domain/deps.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
 import { Board, IdParams, IdUsernameParams, name, User, Username } from './schemas.js';
 
 const BoardBody = z.object({ board: Board });
 
 export function boardsRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

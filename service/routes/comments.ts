@@ -1,17 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import { listComments, postComment } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, body, E400, E401, E404, E409, E413, E429, json, router } from './openapi.js';
 import { ClientId, Comment, Content, IdParams, PageQuery } from './schemas.js';
 
 const CommentBody = z.object({ comment: Comment });
 
 export function commentsRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { auth, authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

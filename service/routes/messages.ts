@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { deleteMessage, editMessage, listMessages, postMessage, searchMessages } from '../domain/messages.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, E429, json, router } from './openapi.js';
 import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './schemas.js';
 
@@ -11,8 +9,7 @@ const MessageBody = z.object({ message: Message });
 const MessagePage = z.object({ messages: z.array(Message), has_more: z.boolean() });
 
 export function messagesRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { auth, authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

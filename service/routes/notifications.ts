@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import {
   countUnreadNotifications,
@@ -9,14 +8,12 @@ import {
   readAllNotifications,
   readNotification,
 } from '../domain/notifications.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
 import { Count, IdParams, Notification, NotificationsQuery } from './schemas.js';
 
 export function notificationsRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { auth, authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

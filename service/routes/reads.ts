@@ -1,15 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { markRead, unread } from '../domain/reads.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, E400, E401, E404, E413, json, router } from './openapi.js';
 import { IdNumber, IdParams, ReadMarker, RoomUnread } from './schemas.js';
 
 export function readsRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

@@ -1,10 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import type { DomainDeps } from '../domain/deps.js';
 import { addRoomMember, listRoomMembers, removeRoomMember } from '../domain/room-members.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from '../domain/rooms.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
 import { IdParams, IdUsernameParams, name, Room, text, User, Username } from './schemas.js';
 
@@ -12,8 +10,7 @@ const RoomBody = z.object({ room: Room });
 const Description = text().max(2000);
 
 export function roomsRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({

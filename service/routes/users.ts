@@ -1,16 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import { me } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { autocompleteUsers } from '../domain/user-search.js';
-import { requireAuth } from '../http/auth.js';
-import { noQuery } from '../http/no-query.js';
+import { authGuards } from '../http/auth.js';
 import { bearer, E400, E401, E404, json, router } from './openapi.js';
 import { User, UsersQuery } from './schemas.js';
 
 export function usersRoutes(deps: DomainDeps) {
-  const auth = requireAuth(deps);
-  const authNoQuery = every(auth, noQuery());
+  const { auth, authNoQuery } = authGuards(deps);
   return router()
     .openapi(
       createRoute({
