@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { migrationsPending } from './migrations-check.js';
-import { statePaths } from './paths.js';
+import { CODE_CACHE_DIR_ENV, statePaths } from './paths.js';
 import { probeHosts } from './probes.js';
 import type { ProcessSpec } from './types.js';
 
@@ -29,6 +29,16 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
   childEnv[RESOLVED_CONFIG_ENV] = JSON.stringify(config);
   const cwd = config.stateDir;
   const node = (entry: string) => ({ command: process.execPath, args: [dist(entry)], env: childEnv, cwd });
+  // The one-file builds (`npm run build` makes them) start in a third of the time, through a code cache.
+  const bundled = (name: string, entry: string) =>
+    existsSync(dist(`bundles/${name}.cjs`))
+      ? {
+          command: process.execPath,
+          args: [dist('cli/supervisor/bundle-loader.js'), dist(`bundles/${name}.cjs`)],
+          env: { ...childEnv, [CODE_CACHE_DIR_ENV]: statePaths(config.stateDir).codeCacheDir },
+          cwd,
+        }
+      : node(entry);
   const managed = config.redis.url === undefined;
   const redisDeps = managed ? ['redis'] : [];
   const specs: ProcessSpec[] = [];
@@ -88,22 +98,21 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
     },
     {
       name: 'service',
-      // The one-file build of the service when present (`npm run build` makes it): ~70 ms faster to start.
-      ...node(existsSync(dist('service/main.bundle.mjs')) ? 'service/main.bundle.mjs' : 'service/main.js'),
+      ...bundled('service', 'service/main.js'),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
       port: config.service.port,
     },
     {
       name: 'worker',
-      ...node('worker/main.js'),
+      ...bundled('worker', 'worker/main.js'),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'signal' },
       background: true,
     },
     {
       name: 'beat',
-      ...node('worker/beat.js'),
+      ...bundled('beat', 'worker/beat.js'),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'signal' },
       background: true,

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/knex';
-import { migrationsList } from '../../migrations/index.js';
 import { requireCjs } from '../cjs.js';
 import { entities } from './entities.js';
 
@@ -26,6 +25,9 @@ export interface OpenOptions {
 
 /** Opens the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`); drivers load lazily. */
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<MikroORM> {
+  const withMigrator = options.migrator !== false;
+  // The migrations import @mikro-orm/migrations as ESM (Node scans its exports): only load them to migrate.
+  const migrationsList = withMigrator ? (await import('../../migrations/index.js')).migrationsList : [];
   const common: Options = {
     entities,
     debug: options.debug ?? false,
@@ -43,10 +45,9 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
       silent: true,
     },
   };
-  const extensions =
-    options.migrator === false
-      ? []
-      : [(requireCjs('@mikro-orm/migrations') as typeof import('@mikro-orm/migrations')).Migrator];
+  const extensions = withMigrator
+    ? [(requireCjs('@mikro-orm/migrations') as typeof import('@mikro-orm/migrations')).Migrator]
+    : [];
   if (dialectOf(databaseUrl) === 'sqlite') {
     const path = databaseUrl.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

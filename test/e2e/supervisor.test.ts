@@ -43,7 +43,7 @@ beforeAll(async () => {
   const preload = join(dir.path, 'crash.cjs');
   writeFileSync(
     preload,
-    `if ((process.argv[1] || '').endsWith('beat.js') && require('fs').existsSync(${JSON.stringify(flag)})) {
+    `if (process.argv.some((arg) => /[/\\\\]beat\\.c?js$/.test(arg)) && require('fs').existsSync(${JSON.stringify(flag)})) {
        process.stderr.write('injected crash\\n'); process.exit(3);
      }\n`,
   );

@@ -1,0 +1,78 @@
+// Builds the service, worker and beat into one CommonJS file each (dist/bundles/<name>.cjs), run by
+// cli/supervisor/bundle-loader.ts with a V8 code cache. One file instead of ~1,000 modules (ours, Hono,
+// zod, MikroORM, knex, ioredis, BullMQ) spares every start and crash restart the module resolution and
+// Node's ESM export scan, and lets V8 cache the whole compiled program in one piece.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { build } from 'esbuild';
+
+// Native addons find their binary relative to their own files; the migrator runs only in the migrate
+// step, never in these processes. They load from node_modules as usual, should they ever be needed.
+const external = ['better-sqlite3', 'msgpackr-extract', 'pg-native', '@mikro-orm/migrations'];
+
+await build({
+  entryPoints: {
+    service: 'dist/service/main.js',
+    worker: 'dist/worker/main.js',
+    beat: 'dist/worker/beat.js',
+  },
+  outdir: 'dist/bundles',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // `import()` becomes `require`: a vm.Script (the loader's code cache) has no dynamic-import hook on Node 20.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__bundleUrl' },
+  // "use strict" first, as esbuild would put it: our modules are ES modules, strict throughout.
+  banner: { js: '"use strict";var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  sourcemap: 'linked',
+  external,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'prizmai-bundle',
+      setup(builder) {
+        // The migrations (and @mikro-orm/migrations under them) load only where the migrator runs,
+        // never in these processes; they stay outside, at their path as seen from dist/bundles/.
+        builder.onResolve({ filter: /\/migrations\/index\.js$/ }, () => ({
+          path: '../migrations/index.js',
+          external: true,
+        }));
+        // Likewise the config loader (zod, jiti): under the supervisor a process gets the resolved config
+        // in its environment and only loads config/load.js when started by hand.
+        builder.onResolve({ filter: /^\.\/load\.js$/ }, (args) =>
+          /[/\\]dist[/\\]config[/\\]runtime\.js$/.test(args.importer)
+            ? { path: '../config/load.js', external: true }
+            : undefined,
+        );
+        // Optional peer packages that are not installed (other SQL drivers, …) stay `require` calls that
+        // throw at run time, exactly as they would unbundled, where the package catches it.
+        builder.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith('node:') || external.includes(args.path)) return undefined;
+          try {
+            createRequire(`${args.resolveDir}/`).resolve(args.path);
+            return undefined;
+          } catch {
+            return { path: args.path, external: true };
+          }
+        });
+        // Our CommonJS packages are loaded with `requireCjs` (service/cjs.ts) to skip Node's ESM export
+        // scan; in a bundle they are plain `require`s, so that esbuild includes them.
+        builder.onLoad({ filter: /[/\\]dist[/\\].*\.js$/ }, async (args) => {
+          const { readFile } = await import('node:fs/promises');
+          const source = await readFile(args.path, 'utf8');
+          return {
+            contents: source.replace(/\brequireCjs\(/g, 'require('),
+            loader: 'js',
+            resolveDir: dirname(args.path),
+          };
+        });
+      },
+    },
+  ],
+});
