@@ -7,8 +7,7 @@ import { CODE_CACHE_DIR_ENV, statePaths } from './paths.js';
 import { probeHosts } from './probes.js';
 import type { ProcessSpec } from './types.js';
 
-/** The package root (dist/..), so children are found wherever prizmai is installed, whatever the cwd. */
-export const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** A file of dist/, so children are found wherever prizmai is installed, whatever the cwd. */
 const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 /** The service's URL as users reach it. */
