@@ -1,7 +1,9 @@
 // Builds the service, worker and beat into one CommonJS file each (dist/bundles/<name>.cjs), run by
 // cli/supervisor/bundle-loader.ts with a V8 code cache. One file instead of ~1,000 modules (ours, Hono,
 // zod, MikroORM, knex, ioredis, BullMQ) spares every start and crash restart the module resolution and
-// Node's ESM export scan, and lets V8 cache the whole compiled program in one piece.
+// Node's ESM export scan, and lets V8 cache the whole compiled program in one piece. Not for code that
+// finds files next to its own: BullMQ's sandboxed (file) processors would look for BullMQ's child entry
+// in dist/bundles/ (prizmai's processors are functions).
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
@@ -61,6 +63,23 @@ await build({
             return { path: args.path, external: true };
           }
         });
+        // A relative require that finds no file (packages probe for files that exist only in their own
+        // development layout, inside try/catch) must fail as it would unbundled, not be left for run
+        // time, where it would resolve from dist/bundles/ — MikroORM's `require('../../package.json')`
+        // would find prizmai's package.json and take its version for MikroORM's.
+        builder.onResolve({ filter: /^\.\.?\// }, (args) => {
+          if (args.kind !== 'require-call' || !args.importer.includes('node_modules')) return undefined;
+          try {
+            createRequire(args.importer).resolve(args.path);
+            return undefined;
+          } catch {
+            return { path: args.path, namespace: 'not-found' };
+          }
+        });
+        builder.onLoad({ filter: /.*/, namespace: 'not-found' }, (args) => ({
+          contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), { code: 'MODULE_NOT_FOUND' });`,
+          loader: 'js',
+        }));
         // Our CommonJS packages are loaded with `requireCjs` (service/cjs.ts) to skip Node's ESM export
         // scan; in a bundle they are plain `require`s, so that esbuild includes them.
         builder.onLoad({ filter: /[/\\]dist[/\\].*\.js$/ }, async (args) => {
