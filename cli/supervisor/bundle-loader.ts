@@ -68,4 +68,10 @@ if (!bundle) {
 }
 // The bundle sees the argv it would have had when run directly: [node, bundle, ...args].
 process.argv.splice(1, 1);
-runBundle(bundle);
+if (process.sourceMapsEnabled) {
+  // Node maps stack traces only for modules its own loader compiled (not vm.Script): with
+  // --enable-source-maps, errors point into the TypeScript sources, at the price of the code cache.
+  createRequire(import.meta.url)(bundle);
+} else {
+  runBundle(bundle);
+}

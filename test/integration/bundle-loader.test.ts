@@ -105,6 +105,29 @@ describe('bundle loader', () => {
     expect(now[0]).not.toBe(old);
   });
 
+  it('with --enable-source-maps, stack traces point into the sources', async () => {
+    const { buildSync } = await import('esbuild');
+    writeFileSync(join(dir.path, 'lib.ts'), 'export function boom(): never {\n  throw new Error("boom");\n}\n');
+    writeFileSync(join(dir.path, 'main.ts'), 'import { boom } from "./lib";\nboom();\n');
+    const mapped = join(dir.path, 'mapped.cjs');
+    buildSync({
+      entryPoints: [join(dir.path, 'main.ts')],
+      outfile: mapped,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      sourcemap: 'linked',
+    });
+    const run = (env: NodeJS.ProcessEnv) =>
+      new Promise<string>((resolve) => {
+        execFile(process.execPath, [loader, mapped], { env: { ...process.env, ...env } }, (_error, _stdout, stderr) =>
+          resolve(stderr),
+        );
+      });
+    expect(await run({ NODE_OPTIONS: '--enable-source-maps' })).toContain(`${join(dir.path, 'lib.ts')}:2:`);
+    expect(await run({ NODE_OPTIONS: '' })).toContain(`${mapped}:`);
+  });
+
   it('a cache directory that cannot be created only means no cache', async () => {
     const blocked = join(dir.path, 'a-file');
     writeFileSync(blocked, '');
