@@ -41,10 +41,11 @@ await build({
       setup(builder) {
         // The migrations (and @mikro-orm/migrations under them) load only where the migrator runs,
         // never in these processes; they stay outside, at their path as seen from dist/bundles/.
-        builder.onResolve({ filter: /\/migrations\/index\.js$/ }, () => ({
-          path: '../migrations/index.js',
-          external: true,
-        }));
+        builder.onResolve({ filter: /\/migrations\/index\.js$/ }, (args) =>
+          /[/\\]dist[/\\]service[/\\]db[/\\]orm\.js$/.test(args.importer)
+            ? { path: '../migrations/index.js', external: true }
+            : undefined,
+        );
         // Likewise the config loader (zod, jiti): under the supervisor a process gets the resolved config
         // in its environment and only loads config/load.js when started by hand.
         builder.onResolve({ filter: /^\.\/load\.js$/ }, (args) =>

@@ -7,7 +7,7 @@ import { CODE_CACHE_DIR_ENV, statePaths } from './paths.js';
 import { probeHosts } from './probes.js';
 import type { ProcessSpec } from './types.js';
 
-/** A file of dist/, so children are found wherever prizmai is installed, whatever the cwd. */
+/** A path inside dist/, so children are found wherever prizmai is installed, whatever the cwd. */
 const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 /** The service's URL as users reach it. */
