@@ -8,7 +8,7 @@
 // build of itself; then the bundle simply compiles, and the cache is written afresh.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { CODE_CACHE_DIR_ENV } from './paths.js';
 
@@ -61,11 +61,11 @@ function runBundle(bundle: string, cacheDir = process.env[CODE_CACHE_DIR_ENV]): 
   }
 }
 
-const bundle = process.argv[2];
-if (!bundle) {
+if (!process.argv[2]) {
   process.stderr.write('usage: node bundle-loader.js <bundle.cjs>\n');
   process.exit(2);
 }
+const bundle = resolve(process.argv[2]);
 // The bundle sees the argv it would have had when run directly: [node, bundle, ...args].
 process.argv.splice(1, 1);
 if (process.sourceMapsEnabled) {

@@ -65,6 +65,21 @@ describe('bundle loader', () => {
     expect(cacheFiles()).toEqual([]);
   });
 
+  it('takes a bundle path relative to the working directory, and refuses a missing one with usage', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [loader, ...args], { cwd: dir.path }, (error, stdout, stderr) =>
+          resolve({ code: error ? (child.exitCode ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const relative = await run(['app.cjs']);
+    expect(relative.code, relative.stderr).toBe(0);
+    expect(JSON.parse(relative.stdout).filename).toBe(bundle);
+    const missing = await run([]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('usage: node bundle-loader.js <bundle.cjs>');
+  });
+
   it('writes a code cache once the process has run a moment; the next start uses it as it is', async () => {
     writeBundle(1800);
     const first = await runLoader({ PRIZMAI_CODE_CACHE_DIR: cacheDir });
