@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CommentView, MessageView, UserRef } from './domain/views.js';
+import type { CommentView, MessageView, NotificationView, UserRef } from './domain/views.js';
 
 // Real-time fan-out goes through Redis pub/sub (SPEC §7): the write path publishes each stored change
 // once, on the channel of the room or task it belongs to, and every service process's WebSocket hub
@@ -15,6 +15,11 @@ export function taskChannel(taskId: number): string {
   return `prizmai:task:${taskId}`;
 }
 
+/** `prizmai:user:<id>`: the user's own notifications (the WebSocket `notifications` stream). */
+export function userChannel(userId: number): string {
+  return `prizmai:user:${userId}`;
+}
+
 export type ChatEvent =
   | { type: 'message.created'; room_id: number; message: MessageView }
   | { type: 'message.edited'; room_id: number; message: MessageView }
@@ -22,9 +27,11 @@ export type ChatEvent =
   | { type: 'comment.created'; task_id: number; comment: CommentView }
   | { type: 'room.member_joined'; room_id: number; user: UserRef }
   | { type: 'room.member_left'; room_id: number; user: UserRef }
-  | { type: 'room.deleted'; room_id: number };
+  | { type: 'room.deleted'; room_id: number }
+  | { type: 'notification.created'; user_id: number; notification: NotificationView; unread_count: number };
 
 export function channelOf(event: ChatEvent): string {
+  if (event.type === 'notification.created') return userChannel(event.user_id);
   return 'task_id' in event ? taskChannel(event.task_id) : roomChannel(event.room_id);
 }
 

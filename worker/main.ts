@@ -1,11 +1,16 @@
-// The worker process: runs BullMQ queues. Minimal for now (the supervisor's entry point): it connects to
-// Redis, consumes the scheduled-jobs queue, reports ready to its supervisor and stops cleanly on SIGTERM.
+// The worker process: runs the BullMQ queues — mention notifications (SPEC §8) and the jobs beat
+// schedules — reports ready to its supervisor once connected, and stops cleanly on SIGTERM.
+import type { MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
+import type { Db } from '../service/domain/db.js';
+import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
+import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
 import { redisUrlOf } from '../service/redis-url.js';
+import { mentionProcessor } from './mention-processor.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
@@ -14,23 +19,58 @@ const { Redis } = requireCjs('ioredis') as typeof IORedis;
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
-  // BullMQ's blocking connection must retry forever rather than fail a request.
+  // BullMQ's blocking connections must retry forever rather than fail a request.
   const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
-  const worker = new Worker(
+  const publisher = new Redis(redisUrlOf(config), { maxRetriesPerRequest: 1 });
+  // The ORM loads and the database opens with the first job that needs them, so a start or a crash
+  // restart is ready sooner.
+  let opened: Promise<{ orm: MikroORM; db: Db }> | undefined;
+  const database = () => {
+    opened ??= import('../service/db/orm.js').then(async ({ openDatabase, dialectOf }) => {
+      const orm = await openDatabase(config.database.url, { migrator: false });
+      const knex = (orm.em as unknown as SqlEntityManager).getKnex();
+      return { orm, db: { knex, dialect: dialectOf(config.database.url) } };
+    });
+    return opened.catch((error: unknown) => {
+      opened = undefined; // the next job tries again
+      throw error;
+    });
+  };
+
+  const scheduled = new Worker(
     SCHEDULED_QUEUE,
     async (job) => {
       process.stdout.write(`job ${job.name} (${job.id}) ran\n`);
     },
     { connection, concurrency: config.worker.concurrency },
   );
-  worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
-  await worker.waitUntilReady();
-  process.stdout.write(`worker ready on queue ${SCHEDULED_QUEUE}\n`);
+  const events = redisPublisher(publisher);
+  const mentions = new Worker<MentionJob, { created: number }>(
+    MENTION_QUEUE,
+    mentionProcessor(async () => ({ db: (await database()).db, events })),
+    { connection, concurrency: config.worker.concurrency },
+  );
+  const workers = [scheduled, mentions];
+  for (const worker of workers) {
+    worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
+    worker.on('failed', (job, error) =>
+      process.stderr.write(`job ${job?.name} (${job?.id}) failed (attempt ${job?.attemptsMade}): ${error.message}\n`),
+    );
+  }
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  process.stdout.write(`worker ready on queues ${SCHEDULED_QUEUE}, ${MENTION_QUEUE}\n`);
   if (process.connected) process.send?.({ type: 'ready' });
 
   stopOnSignals(
     (signal) => process.stdout.write(`worker stopping (${signal})\n`),
-    [[() => worker.close()], [() => connection.quit()]],
+    [
+      workers.map((worker) => () => worker.close()),
+      [
+        () => (opened ? opened.then(({ orm }) => orm.close()) : Promise.resolve()),
+        () => connection.quit(),
+        () => publisher.quit(),
+      ],
+    ],
   );
 }
 

@@ -1,6 +1,6 @@
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
-import { bool, num, type Sql } from './db.js';
+import { bool, type Db, num, type Sql } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { notificationView } from './presenters.js';
 import type { NotificationView, Page } from './views.js';
@@ -40,9 +40,13 @@ export async function listNotifications(
 }
 
 export async function countUnreadNotifications(deps: DomainDeps, actor: Actor): Promise<number> {
-  const row = await deps.db
+  return unreadNotificationCount(deps.db, actor.id);
+}
+
+export async function unreadNotificationCount(db: Db, userId: number): Promise<number> {
+  const row = await db
     .knex('notifications')
-    .where({ recipient_id: actor.id, is_read: bool(deps.db, false) })
+    .where({ recipient_id: userId, is_read: bool(db, false) })
     .count({ n: '*' })
     .first();
   return num(row?.n ?? 0);

@@ -98,6 +98,39 @@ describe('prizmai start / status / logs / crash / stop on one stack', () => {
     for (const name of ['redis', 'migrate', 'service', 'worker', 'beat']) expect(table.stdout).toContain(name);
   });
 
+  it('a mention posted to the service becomes a notification through the worker process', async () => {
+    const url = `http://127.0.0.1:${stack.port}/api/v1`;
+    const call = async (method: string, path: string, token?: string, json?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the answer is probed field by field
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const register = async (username: string) =>
+      (await call('POST', '/auth/register', undefined, { username, password: 'correct horse battery' })).body.token;
+    const [alice, bob] = [await register('alice'), await register('bob')];
+    const board = (await call('POST', '/boards', alice, { name: 'Acme' })).body.board.id;
+    await call('POST', `/boards/${board}/members`, alice, { username: 'bob' });
+    const room = (await call('POST', `/boards/${board}/rooms`, alice, { name: 'general', members: ['bob'] })).body.room
+      .id;
+    const posted = await call('POST', `/rooms/${room}/messages`, alice, { content: 'ping @bob' });
+    expect(posted.status).toBe(201);
+    const notifications = await eventually(async () => {
+      const list = (await call('GET', '/notifications', bob)).body.notifications;
+      return list.length > 0 ? list : undefined;
+    }, 10_000);
+    expect(notifications).toEqual([
+      expect.objectContaining({
+        type: 'MENTION',
+        message_id: posted.body.message.id,
+        text: 'alice mentioned you in #general',
+      }),
+    ]);
+  });
+
   it('logs merges the processes’ logs, each line prefixed with its name', async () => {
     const logs = await stack.cli(['logs', '-n', '500']);
     expect(logs.exitCode).toBe(0);

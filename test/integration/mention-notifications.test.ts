@@ -1,0 +1,159 @@
+// Mentions end to end inside one process: the service's write path enqueues the real BullMQ job, a real
+// BullMQ Worker runs the worker process's processor on it against the real database, and the
+// recipient sees the notification over HTTP and receives its push on Redis — on SQLite and PostgreSQL.
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectOf } from '../../service/db/orm.js';
+import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
+import { type ChatEvent, redisPublisher, userChannel } from '../../service/events.js';
+import { MENTION_QUEUE, type MentionJob } from '../../service/queue/mentions.js';
+import { mentionProcessor } from '../../worker/mention-processor.js';
+import { databaseFactories } from '../fixtures/databases.js';
+import { knexOf } from './support/harness.js';
+import { buildWorld, useService, type World } from './support/world.js';
+
+describe.each(databaseFactories())('mention notifications on $dialect', (factory) => {
+  const ctx = useService(factory);
+  let w: World;
+  let connection: Redis;
+  let publisher: Redis;
+  let subscriber: Redis;
+  let worker: Worker<MentionJob, { created: number }>;
+  let queue: Queue<MentionJob>;
+  const pushed: { channel: string; event: ChatEvent }[] = [];
+  const api = (method: string, path: string, token: string, json?: unknown) =>
+    ctx.service.call(method, `/api/v1${path}`, { token, json });
+  const deps = () => ({
+    db: { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) },
+    events: redisPublisher(publisher),
+  });
+  const eventually = async <T>(check: () => Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 250; i++) {
+      const value = await check();
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('condition not met within 5 s');
+  };
+  const notificationsOf = async (token: string) => (await api('GET', '/notifications', token)).body.notifications;
+  // Read again once completed: a job read before it finished carries no return value.
+  const completed = (jobId: string) =>
+    eventually(async () =>
+      (await (await queue.getJob(jobId))?.isCompleted())
+        ? ((await queue.getJob(jobId)) as Job<MentionJob, { created: number }>)
+        : undefined,
+    );
+
+  beforeAll(async () => {
+    w = await buildWorld(ctx.service);
+    connection = new Redis(ctx.redis.url, { maxRetriesPerRequest: null });
+    publisher = new Redis(ctx.redis.url);
+    subscriber = new Redis(ctx.redis.url);
+    await subscriber.psubscribe('prizmai:user:*');
+    subscriber.on('pmessage', (_pattern, channel, message) => pushed.push({ channel, event: JSON.parse(message) }));
+    queue = new Queue<MentionJob>(MENTION_QUEUE, { connection });
+    worker = new Worker(
+      MENTION_QUEUE,
+      mentionProcessor(async () => deps()),
+      { connection },
+    );
+    await worker.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await queue?.close();
+    subscriber?.disconnect();
+    publisher?.disconnect();
+    connection?.disconnect();
+  });
+
+  it('a mention in a room becomes one MENTION notification for the mentioned member, pushed with the unread count', async () => {
+    const posted = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: 'hi @bob and @alice' });
+    expect(posted.status).toBe(201);
+    const messageId = posted.body.message.id as number;
+    const job = await completed(`message-${messageId}`);
+    expect(job.returnvalue).toEqual({ created: 1 });
+
+    const [notification, ...rest] = await notificationsOf(w.bob.token);
+    expect(rest).toEqual([]);
+    expect(notification).toMatchObject({
+      type: 'MENTION',
+      text: 'alice mentioned you in #general',
+      sender: { id: w.alice.id, username: 'alice' },
+      room_id: w.roomId,
+      message_id: messageId,
+      task_id: null,
+      comment_id: null,
+      is_read: false,
+    });
+    expect((await api('GET', '/notifications/count', w.bob.token)).body.count).toBe(1);
+    // The author is never notified of their own mention.
+    expect(await notificationsOf(w.alice.token)).toEqual([]);
+
+    const push = await eventually(async () => pushed.find((p) => p.channel === userChannel(w.bob.id)));
+    expect(push.event).toEqual({ type: 'notification.created', user_id: w.bob.id, notification, unread_count: 1 });
+  });
+
+  it('a retried job creates no duplicate and pushes nothing again', async () => {
+    const posted = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: '@bob again' });
+    const messageId = posted.body.message.id as number;
+    const first = await completed(`message-${messageId}`);
+    expect(first.returnvalue).toEqual({ created: 1 });
+    const before = (await notificationsOf(w.bob.token)).length;
+    const pushesBefore = pushed.length;
+
+    // The same work again, as BullMQ runs it after a failed attempt: through the queue, and directly.
+    await queue.add('mention', first.data, { jobId: `retry-${messageId}` });
+    expect((await completed(`retry-${messageId}`)).returnvalue).toEqual({ created: 0 });
+    expect(await createMentionNotifications(deps(), first.data)).toEqual([]);
+
+    expect(await notificationsOf(w.bob.token)).toHaveLength(before);
+    const rows = await knexOf(ctx.service)('notifications').where({ source: `message:${messageId}` });
+    expect(rows).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pushed.length).toBe(pushesBefore);
+  });
+
+  it('a mention in a task comment notifies the mentioned board member, linking task and comment', async () => {
+    const posted = await api('POST', `/tasks/${w.taskId}/comments`, w.alice.token, { content: 'over to you @carol' });
+    expect(posted.status).toBe(201);
+    const commentId = posted.body.comment.id as number;
+    expect((await completed(`comment-${commentId}`)).returnvalue).toEqual({ created: 1 });
+    const [notification] = await notificationsOf(w.carol.token);
+    expect(notification).toMatchObject({
+      type: 'MENTION',
+      text: 'alice mentioned you on task "Ship it"',
+      sender: { id: w.alice.id, username: 'alice' },
+      room_id: null,
+      message_id: null,
+      task_id: w.taskId,
+      comment_id: commentId,
+    });
+  });
+
+  it('nothing is created for a message deleted, or a recipient gone, before the job runs', async () => {
+    const deleted = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: '@bob soon gone' });
+    const deletedId = deleted.body.message.id as number;
+    const job: MentionJob = {
+      kind: 'message',
+      message_id: deletedId,
+      room_id: w.roomId,
+      author_id: w.alice.id,
+      recipient_ids: [w.bob.id],
+    };
+    await completed(`message-${deletedId}`);
+    await knexOf(ctx.service)('notifications')
+      .where({ source: `message:${deletedId}` })
+      .delete();
+    expect((await api('DELETE', `/messages/${deletedId}`, w.alice.token)).status).toBe(200);
+    expect(await createMentionNotifications(deps(), job)).toEqual([]);
+
+    // dave is no member of the room: a job naming him (stale or forged) notifies nobody.
+    const kept = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: 'no mention' });
+    const forged: MentionJob = { ...job, message_id: kept.body.message.id, recipient_ids: [w.dave.id] };
+    expect(await createMentionNotifications(deps(), forged)).toEqual([]);
+    expect(await notificationsOf(w.dave.token)).toEqual([]);
+  });
+});
