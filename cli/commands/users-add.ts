@@ -1,15 +1,7 @@
 import { CliError, ExitCode } from '../errors.js';
+import { readStdin } from '../input.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { printJson, printLine } from '../output.js';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // One trailing newline is what `echo pw |` adds; it is not part of the password.
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
 
 /** `prizmai users add <username> [--password-stdin]`: a user straight in the database, and a token. */
 export async function run(username: unknown, ...args: unknown[]): Promise<number> {

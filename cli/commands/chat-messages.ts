@@ -1,0 +1,141 @@
+// `prizmai send | history | notifications | unread` (SPEC §9).
+import { randomUUID } from 'node:crypto';
+import { unwrap } from '../../service/client.js';
+import type { MessageView, NotificationView } from '../../service/domain/views.js';
+import { pageQuery, wholeNumber } from '../chat/pages.js';
+import { roomIdOf } from '../chat/refs.js';
+import { api, signedInSession } from '../chat/session.js';
+import { CliError, ExitCode } from '../errors.js';
+import { readStdin } from '../input.js';
+import { optionsOf } from '../options.js';
+import { note, printJson, printLine } from '../output.js';
+import { onInterrupt } from '../supervisor/interrupt.js';
+
+export function messageLine(message: MessageView): string {
+  const text = message.deleted ? '(deleted)' : message.content;
+  return `#${message.id} ${message.created_at} ${message.author.username}: ${text}`;
+}
+
+/** `send <room> <text | ->`: `-` reads the message from standard input. */
+export async function send(roomRef: unknown, text: unknown, ...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const session = await signedInSession(options);
+  const content = text === '-' ? await readStdin() : String(text);
+  const id = String(await roomIdOf(session, String(roomRef)));
+  // One client_id per invocation: the service stores the message once even if the request is retried.
+  const json = { content, client_id: randomUUID() };
+  const { message } = await api(session, () =>
+    unwrap(session.client.rooms[':id'].messages.$post({ param: { id }, json })),
+  );
+  if (options.json) printJson({ message });
+  else printLine(String(message.id));
+  return 0;
+}
+
+/** `history <room> [--limit --before]`: one page, oldest first. */
+export async function history(roomRef: unknown, ...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const query = pageQuery(options);
+  const session = await signedInSession(options);
+  const id = String(await roomIdOf(session, String(roomRef)));
+  const page = await api(session, () => unwrap(session.client.rooms[':id'].messages.$get({ param: { id }, query })));
+  if (options.json) printJson(page);
+  else for (const message of [...page.messages].sort((a, b) => a.id - b.id)) printLine(messageLine(message));
+  return 0;
+}
+
+function notificationLine(notification: NotificationView): string {
+  return `${notification.id}\t${notification.is_read ? ' ' : '*'} ${notification.created_at} ${notification.text}`;
+}
+
+/** `notifications [--unread]`: newest first; `*` marks the unread ones. */
+export async function notifications(...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const session = await signedInSession(options);
+  const query = options.unread ? { unread: 'true' as const } : {};
+  const page = await api(session, () => unwrap(session.client.notifications.$get({ query })));
+  if (options.json) printJson(page);
+  else for (const notification of page.notifications) printLine(notificationLine(notification));
+  return 0;
+}
+
+/** `notifications read <id> | --all`. */
+export async function notificationsRead(id: unknown, ...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  if ((id === undefined) === !options.all) {
+    throw new CliError('give either a notification id or --all', ExitCode.usage);
+  }
+  const session = await signedInSession(options);
+  if (options.all) {
+    const { count } = await api(session, () => unwrap(session.client.notifications['read-all'].$post()));
+    if (options.json) printJson({ count });
+    else printLine(`${count} marked read`);
+    return 0;
+  }
+  const notificationId = String(wholeNumber('notification id', id));
+  const { notification } = await api(session, () =>
+    unwrap(session.client.notifications[':id'].read.$post({ param: { id: notificationId } })),
+  );
+  if (options.json) printJson({ notification });
+  else printLine(notificationLine(notification));
+  return 0;
+}
+
+/** `unread`: unread messages and mentions per room, and the total. */
+export async function unread(...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  const session = await signedInSession(options);
+  const answer = await api(session, () => unwrap(session.client.unread.$get()));
+  if (options.json) printJson(answer);
+  else {
+    for (const room of answer.rooms) printLine(`${room.room_id}\t${room.unread} unread\t${room.mentions} mentions`);
+    printLine(`total\t${answer.total}`);
+  }
+  return 0;
+}
+
+const TAIL_POLL_MS = 500;
+const TAIL_RETRY_MAX_MS = 5000;
+
+/**
+ * `tail <room> [--after <id>]`: the room's new messages as they arrive, oldest first (without --after,
+ * the last 10 first). It asks for what came after the last id it printed, so a dropped connection or a
+ * restarted service loses nothing: it retries with backoff and carries on from there. Ctrl-C ends it.
+ * With --json, one message per line.
+ */
+export async function tail(roomRef: unknown, ...args: unknown[]): Promise<number> {
+  const options = optionsOf(args);
+  let after = options.after === undefined ? undefined : wholeNumber('--after', options.after);
+  const session = await signedInSession(options);
+  const id = String(await roomIdOf(session, String(roomRef)));
+  const print = (message: MessageView) => {
+    if (options.json) process.stdout.write(`${JSON.stringify(message)}\n`);
+    else printLine(messageLine(message));
+    after = Math.max(after ?? 0, message.id);
+  };
+  const page = (query: { after?: string; limit: string }) =>
+    api(session, () => unwrap(session.client.rooms[':id'].messages.$get({ param: { id }, query })));
+  if (after === undefined) {
+    const latest = await page({ limit: '10' });
+    after = 0;
+    for (const message of [...latest.messages].sort((a, b) => a.id - b.id)) print(message);
+  }
+  onInterrupt(async () => {});
+  let delay = TAIL_POLL_MS;
+  for (;;) {
+    try {
+      const next = await page({ after: String(after), limit: '100' });
+      for (const message of [...next.messages].sort((a, b) => a.id - b.id)) print(message);
+      if (delay > TAIL_POLL_MS) note('prizmai: reconnected');
+      delay = TAIL_POLL_MS;
+      if (next.has_more) continue;
+    } catch (error) {
+      const exitCode = (error as CliError).exitCode;
+      // Gone or no longer allowed: stop. Unreachable or failing: wait and ask again from the same id.
+      if (exitCode === ExitCode.unauthenticated || exitCode === ExitCode.notFound) throw error;
+      if (delay === TAIL_POLL_MS) note(`prizmai: ${(error as Error).message}; retrying`);
+      delay = Math.min(delay * 2, TAIL_RETRY_MAX_MS);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
