@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MikroORM } from '@mikro-orm/knex';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
+import type { DomainDeps } from './domain/deps.js';
 import { bodyLimit } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
 import { notFoundHandler, onError } from './http/on-error.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   mentions?: MentionQueue;
   /** Request and error logs; default: JSON lines on stdout. */
   logger?: Logger;
+  /** The use cases' side effects, when the caller shares them (with the WebSocket endpoint). */
+  domain?: DomainDeps;
 }
 
 async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
@@ -39,7 +42,7 @@ const Health = z.object({ status: z.string(), db: z.string(), redis: z.string() 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? jsonLogger();
   const mentions = deps.mentions ?? bullMentionQueue(deps.redis);
-  const domain = domainDeps({ ...deps, mentions, logger });
+  const domain = deps.domain ?? domainDeps({ ...deps, mentions, logger });
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestLog(logger));

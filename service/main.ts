@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Redis as RedisClient } from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
@@ -8,10 +9,13 @@ import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
+import { domainDeps } from './wiring.js';
+import { Hub } from './ws/hub.js';
+import { attachWebSockets } from './ws/server.js';
 
 const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
 
-/** The service process: HTTP (and later WebSocket) on service.host:service.port. */
+/** The service process: HTTP and WebSocket (`/ws`) on service.host:service.port. */
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
@@ -19,18 +23,25 @@ async function main(): Promise<void> {
   // Redis connects over the network while the ORM initialises.
   const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
   const mentions = bullMentionQueue(redis);
-  const app = createApp({ config, orm, redis, mentions, logger });
+  const domain = domainDeps({ config, orm, redis, mentions, logger });
+  const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
     // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
     setTimeout(() => mentions.preload(), 1000).unref();
   });
+  // WebSocket fan-out: one Redis subscriber connection for all of this process's clients.
+  const hub = new Hub(new Redis(redisUrlOf(config), { maxRetriesPerRequest: null }));
+  const sockets = attachWebSockets(server as Server, domain, hub, logger, {
+    allowedOrigins: config.service.allowedOrigins,
+    maxBufferedBytes: 1024 * 1024,
+  });
 
   stopOnSignals(
     (signal) => logger.info('service stopping', { signal }),
     [
-      [() => new Promise<void>((resolve) => server.close(() => resolve()))],
-      [() => mentions.close()],
+      [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
+      [() => mentions.close(), () => hub.close()],
       [() => orm.close(), () => redis.quit()],
     ],
   );

@@ -39,6 +39,20 @@ export async function listNotifications(
   return { items: rows.slice(0, query.limit).map(notificationView), has_more: rows.length > query.limit };
 }
 
+/** Oldest first after `after` (a WebSocket subscriber catching up). */
+export async function notificationsAfter(
+  deps: DomainDeps,
+  actor: Actor,
+  after: number,
+  limit: number,
+): Promise<Page<NotificationView>> {
+  const rows = await notificationsQuery(deps.db.knex, actor)
+    .where('n.id', '>', after)
+    .orderBy('n.id', 'asc')
+    .limit(limit + 1);
+  return { items: rows.slice(0, limit).map(notificationView), has_more: rows.length > limit };
+}
+
 export async function countUnreadNotifications(deps: DomainDeps, actor: Actor): Promise<number> {
   return unreadNotificationCount(deps.db, actor.id);
 }

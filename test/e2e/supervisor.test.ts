@@ -98,7 +98,7 @@ describe('prizmai start / status / logs / crash / stop on one stack', () => {
     for (const name of ['redis', 'migrate', 'service', 'worker', 'beat']) expect(table.stdout).toContain(name);
   });
 
-  it('a mention posted to the service becomes a notification through the worker process', async () => {
+  it('a mention becomes a notification through the worker process, pushed over the WebSocket', async () => {
     const url = `http://127.0.0.1:${stack.port}/api/v1`;
     const call = async (method: string, path: string, token?: string, json?: unknown) => {
       const response = await fetch(`${url}${path}`, {
@@ -116,8 +116,23 @@ describe('prizmai start / status / logs / crash / stop on one stack', () => {
     await call('POST', `/boards/${board}/members`, alice, { username: 'bob' });
     const room = (await call('POST', `/boards/${board}/rooms`, alice, { name: 'general', members: ['bob'] })).body.room
       .id;
+    // bob follows his notifications over the service's WebSocket.
+    const { WebSocket } = await import('ws');
+    const socket = new WebSocket(`ws://127.0.0.1:${stack.port}/ws?token=${bob}`);
+    const frames: { type: string; [key: string]: unknown }[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'subscribe', stream: 'notifications' }));
+    await eventually(() => frames.find((f) => f.type === 'subscribed'));
     const posted = await call('POST', `/rooms/${room}/messages`, alice, { content: 'ping @bob' });
     expect(posted.status).toBe(201);
+    // From the worker process, through Redis, to the service process and bob's socket.
+    const pushed = await eventually(() => frames.find((f) => f.type === 'notification'), 10_000);
+    socket.close();
+    expect(pushed).toMatchObject({
+      notification: { type: 'MENTION', message_id: posted.body.message.id },
+      unread_count: 1,
+    });
     const notifications = await eventually(async () => {
       const list = (await call('GET', '/notifications', bob)).body.notifications;
       return list.length > 0 ? list : undefined;

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Knex, MikroORM, SqlEntityManager } from '@mikro-orm/knex';
@@ -7,6 +8,9 @@ import { createApp } from '../../../service/app.js';
 import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
+import { domainDeps } from '../../../service/wiring.js';
+import { Hub } from '../../../service/ws/hub.js';
+import { attachWebSockets } from '../../../service/ws/server.js';
 import type { DatabaseFactory, TestDatabase } from '../../fixtures/databases.js';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -87,9 +91,18 @@ export async function startService(
     info: (msg, fields) => logs.push(JSON.stringify({ level: 'info', msg, ...fields })),
     error: (msg, fields) => logs.push(JSON.stringify({ level: 'error', msg, ...fields })),
   };
-  const app = createApp({ config, orm, redis, mentions, logger });
+  const domain = domainDeps({ config, orm, redis, mentions, logger });
+  const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  // The WebSocket endpoint as the service process attaches it; a small send buffer, so tests can
+  // show a slow client being disconnected.
+  const hub = new Hub(new Redis(redisUrl, { maxRetriesPerRequest: null }));
+  const sockets = attachWebSockets(server as HttpServer, domain, hub, logger, {
+    allowedOrigins: config.service.allowedOrigins,
+    maxBufferedBytes: 64 * 1024,
+    typingExpiresMs: 300,
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (method: string, path: string, options: CallOptions = {}, via = transport): Promise<Answer> => {
@@ -119,7 +132,8 @@ export async function startService(
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
-      await Promise.allSettled([new Promise<void>((resolve) => server.close(() => resolve()))]);
+      await Promise.allSettled([sockets.close(), new Promise<void>((resolve) => server.close(() => resolve()))]);
+      await Promise.allSettled([hub.close()]);
       await Promise.allSettled([mentions.close()]);
       await Promise.allSettled([orm.close(true)]);
       redis.disconnect();

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { CommentView, MessageView, NotificationView } from '../domain/views.js';
+import type { ChatEvent } from '../events.js';
+
+// The frames of SPEC §7: what clients may send (validated), and what the server sends for each event.
+
+const Id = z.number().int().min(1).max(2_147_483_647);
+export const Stream = z.string().regex(/^(room:[1-9][0-9]{0,9}|task:[1-9][0-9]{0,9}|notifications)$/, {
+  error: 'expected room:<id>, task:<id> or notifications',
+});
+const ClientId = z.string().max(100).nullable().optional();
+
+export const ClientFrame = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('subscribe'), stream: Stream, after: z.number().int().min(0).optional() }),
+    z.strictObject({ type: z.literal('unsubscribe'), stream: Stream }),
+    z.strictObject({ type: z.literal('chat_message'), room_id: Id, message: z.string(), client_id: ClientId }),
+    z.strictObject({ type: z.literal('comment'), task_id: Id, comment: z.string(), client_id: ClientId }),
+    z.strictObject({ type: z.literal('typing'), room_id: Id }),
+    z.strictObject({ type: z.literal('stop_typing'), room_id: Id }),
+    z.strictObject({ type: z.literal('ping') }),
+  ],
+  { error: 'expected a frame of a known type' },
+);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type ServerFrame = { type: string } & Record<string, unknown>;
+
+export function messageFrame(message: MessageView): ServerFrame {
+  if (message.deleted) return { type: 'message_deleted', room_id: message.room_id, message_id: message.id };
+  return {
+    type: 'chat_message',
+    room_id: message.room_id,
+    message_id: message.id,
+    user_id: message.author.id,
+    username: message.author.username,
+    message: message.content,
+    mentioned_users: message.mentions,
+    timestamp: message.created_at,
+    client_id: message.client_id,
+  };
+}
+
+export function commentFrame(comment: CommentView): ServerFrame {
+  return {
+    type: 'new_comment',
+    task_id: comment.task_id,
+    comment_id: comment.id,
+    user_id: comment.author.id,
+    username: comment.author.username,
+    comment: comment.content,
+    mentioned_users: comment.mentions,
+    timestamp: comment.created_at,
+    client_id: comment.client_id,
+  };
+}
+
+export function notificationFrame(notification: NotificationView, unreadCount: number): ServerFrame {
+  return { type: 'notification', notification, unread_count: unreadCount };
+}
+
+/**
+ * The frame of an event that is not a new item of its stream (new items are read from the database,
+ * in id order, when their event arrives); undefined for those.
+ */
+export function updateFrame(event: ChatEvent): ServerFrame | undefined {
+  switch (event.type) {
+    case 'message.edited':
+      return { ...messageFrame(event.message), type: 'message_edited', edited_at: event.message.edited_at };
+    case 'message.deleted':
+      return { type: 'message_deleted', room_id: event.room_id, message_id: event.message.id };
+    case 'room.member_joined':
+      return { type: 'user_join', room_id: event.room_id, user_id: event.user.id, username: event.user.username };
+    case 'room.member_left':
+      return { type: 'user_leave', room_id: event.room_id, user_id: event.user.id, username: event.user.username };
+    case 'room.typing':
+      return { type: 'user_typing', room_id: event.room_id, user_id: event.user.id, username: event.user.username };
+    case 'room.stop_typing':
+      return {
+        type: 'user_stop_typing',
+        room_id: event.room_id,
+        user_id: event.user.id,
+        username: event.user.username,
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function errorFrame(code: string, message: string, ref?: string | null): ServerFrame {
+  return { type: 'error', code, message, ...(ref ? { ref } : {}) };
+}

@@ -1,0 +1,311 @@
+// The WebSocket protocol (SPEC §7) against the real service over real sockets, Redis and database:
+// handshake auth, frames and errors, posting with ack, live streams, resuming with `after` with no gap
+// and no duplicate (also while messages are being posted), edits, deletes, typing, notifications.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { dialectOf } from '../../service/db/orm.js';
+import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
+import { redisPublisher, roomChannel } from '../../service/events.js';
+import { databaseFactories } from '../fixtures/databases.js';
+import { knexOf } from './support/harness.js';
+import { buildWorld, useService, type World } from './support/world.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: frames are probed field by field
+type Frame = any;
+
+interface Client {
+  ws: WebSocket;
+  frames: Frame[];
+  send(frame: unknown): void;
+  /** The first frame (after those already taken) matching `match`, within 5 s. */
+  next(match?: (frame: Frame) => boolean): Promise<Frame>;
+  closed: Promise<{ code: number }>;
+}
+
+describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) => {
+  const ctx = useService(factory);
+  let w: World;
+  const clients: WebSocket[] = [];
+  const wsUrl = (query = '') => `${ctx.service.url.replace('http', 'ws')}/ws${query}`;
+  const api = (method: string, path: string, token: string, json?: unknown) =>
+    ctx.service.call(method, `/api/v1${path}`, { token, json });
+
+  function handshake(url: string, headers: Record<string, string> = {}): Promise<number> {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(url, { headers });
+      clients.push(ws);
+      ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+  }
+
+  async function connect(token: string, path = '/ws'): Promise<Client> {
+    const ws = new WebSocket(`${ctx.service.url.replace('http', 'ws')}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    clients.push(ws);
+    const frames: Frame[] = [];
+    let taken = 0;
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    const closed = new Promise<{ code: number }>((resolve) => ws.on('close', (code) => resolve({ code })));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return {
+      ws,
+      frames,
+      closed,
+      send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+      async next(match = () => true) {
+        for (let i = 0; i < 250; i++) {
+          const index = frames.findIndex((frame, at) => at >= taken && match(frame));
+          if (index >= 0) {
+            taken = index + 1;
+            return frames[index];
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        throw new Error(`no matching frame within 5 s; got ${JSON.stringify(frames.slice(taken))}`);
+      },
+    };
+  }
+
+  const post = async (token: string, content: string, roomId = w.roomId) =>
+    (await api('POST', `/rooms/${roomId}/messages`, token, { content })).body.message.id as number;
+
+  beforeAll(async () => {
+    w = await buildWorld(ctx.service);
+  });
+
+  afterAll(() => {
+    for (const ws of clients) ws.terminate();
+  });
+
+  it('the handshake: a token by header or ?token=, else 401; /ws only; other origins 403', async () => {
+    expect(await handshake(wsUrl())).toBe(401);
+    expect(await handshake(wsUrl('?token=wrong'))).toBe(401);
+    expect(await handshake(wsUrl(), { authorization: 'Bearer wrong' })).toBe(401);
+    expect(await handshake(wsUrl(`?token=${w.alice.token}`))).toBe(101);
+    expect(await handshake(wsUrl(), { authorization: `Bearer ${w.alice.token}` })).toBe(101);
+    expect(await handshake(`${ctx.service.url.replace('http', 'ws')}/nope?token=${w.alice.token}`)).toBe(404);
+    expect(await handshake(wsUrl(`?token=${w.alice.token}`), { origin: 'https://evil.example' })).toBe(403);
+    expect(await handshake(wsUrl(`?token=${w.alice.token}`), { origin: ctx.service.url })).toBe(101);
+  });
+
+  it('ping → pong; a malformed frame gets an error and the connection stays open', async () => {
+    const c = await connect(w.alice.token);
+    c.send({ type: 'ping' });
+    expect(await c.next()).toEqual({ type: 'pong' });
+    c.send('not json');
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_request' });
+    c.send({ type: 'shout' });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_request' });
+    c.send({ type: 'subscribe', stream: 'room:abc' });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_request', ref: 'room:abc' });
+    c.send({ type: 'chat_message', room_id: w.roomId, message: '', client_id: 'empty-1' });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_request', ref: 'empty-1' });
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_request' });
+    c.send({ type: 'ping' });
+    expect(await c.next()).toEqual({ type: 'pong' });
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('subscribing to what one cannot see is not_found; to one’s room, subscribed', async () => {
+    const dave = await connect(w.dave.token);
+    dave.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    expect(await dave.next()).toMatchObject({ type: 'error', code: 'not_found', ref: `room:${w.roomId}` });
+    dave.send({ type: 'subscribe', stream: `task:${w.taskId}` });
+    expect(await dave.next()).toMatchObject({ type: 'error', code: 'not_found' });
+    const bob = await connect(w.bob.token);
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    expect(await bob.next()).toEqual({ type: 'subscribed', stream: `room:${w.roomId}` });
+  });
+
+  it('chat_message: ack once stored, then the broadcast to every subscriber, the sender too', async () => {
+    const alice = await connect(w.alice.token);
+    const bob = await connect(w.bob.token);
+    for (const c of [alice, bob]) {
+      c.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+      await c.next((f) => f.type === 'subscribed');
+    }
+    alice.send({ type: 'chat_message', room_id: w.roomId, message: 'hello @bob', client_id: 'c-1' });
+    const ack = await alice.next((f) => f.type === 'ack');
+    expect(ack).toEqual({ type: 'ack', client_id: 'c-1', message_id: expect.any(Number) });
+    const stored = await knexOf(ctx.service)('chat_messages').where({ id: ack.message_id }).first();
+    expect(stored.content).toBe('hello @bob');
+    const expected = {
+      type: 'chat_message',
+      room_id: w.roomId,
+      message_id: ack.message_id,
+      user_id: w.alice.id,
+      username: 'alice',
+      message: 'hello @bob',
+      mentioned_users: ['bob'],
+      timestamp: expect.any(String),
+      client_id: 'c-1',
+    };
+    expect(await bob.next((f) => f.type === 'chat_message')).toEqual(expected);
+    expect(await alice.next((f) => f.type === 'chat_message')).toEqual(expected);
+    // The same client_id again is the same message: acked with its id, not broadcast twice.
+    alice.send({ type: 'chat_message', room_id: w.roomId, message: 'hello @bob', client_id: 'c-1' });
+    expect((await alice.next((f) => f.type === 'ack')).message_id).toBe(ack.message_id);
+  });
+
+  it('subscribe with after replays what is newer, then continues live: no gap, no duplicate', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await post(w.alice.token, `replay ${i}`));
+    const bob = await connect(w.bob.token);
+    const from = ids[1] as number;
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}`, after: from });
+    // Messages posted while the subscription is being set up and replayed.
+    const during = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => post(w.alice.token, `during ${i}`)));
+    const expected = [...ids.slice(2), ...during].sort((a, b) => a - b);
+    const received: number[] = [];
+    while (received.length < expected.length) {
+      received.push((await bob.next((f) => f.type === 'chat_message')).message_id);
+    }
+    expect(received).toEqual(expected);
+    const live = await post(w.alice.token, 'live');
+    expect((await bob.next((f) => f.type === 'chat_message')).message_id).toBe(live);
+    await new Promise((r) => setTimeout(r, 200));
+    const all = bob.frames.filter((f) => f.type === 'chat_message').map((f) => f.message_id);
+    expect(all).toEqual([...expected, live]);
+  });
+
+  it('edits and deletes reach subscribers; membership changes are user_join / user_leave', async () => {
+    const bob = await connect(w.bob.token);
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await bob.next((f) => f.type === 'subscribed');
+    const id = await post(w.alice.token, 'first draft');
+    await bob.next((f) => f.type === 'chat_message' && f.message_id === id);
+    await api('PATCH', `/messages/${id}`, w.alice.token, { content: 'second draft' });
+    expect(await bob.next((f) => f.type === 'message_edited')).toMatchObject({
+      message_id: id,
+      message: 'second draft',
+      edited_at: expect.any(String),
+    });
+    await api('DELETE', `/messages/${id}`, w.alice.token);
+    expect(await bob.next((f) => f.type === 'message_deleted')).toEqual({
+      type: 'message_deleted',
+      room_id: w.roomId,
+      message_id: id,
+    });
+    await api('POST', `/rooms/${w.roomId}/members`, w.alice.token, { username: 'carol' });
+    expect(await bob.next((f) => f.type === 'user_join')).toEqual({
+      type: 'user_join',
+      room_id: w.roomId,
+      user_id: w.carol.id,
+      username: 'carol',
+    });
+    await api('DELETE', `/rooms/${w.roomId}/members/carol`, w.alice.token);
+    expect(await bob.next((f) => f.type === 'user_leave')).toMatchObject({ user_id: w.carol.id });
+  });
+
+  it('typing: announced once, refreshed silently, stopped explicitly or after the timeout', async () => {
+    const alice = await connect(w.alice.token);
+    const bob = await connect(w.bob.token);
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await bob.next((f) => f.type === 'subscribed');
+    alice.send({ type: 'typing', room_id: w.roomId });
+    alice.send({ type: 'typing', room_id: w.roomId });
+    const typing = { room_id: w.roomId, user_id: w.alice.id, username: 'alice' };
+    expect(await bob.next((f) => f.type.includes('typing'))).toEqual({ type: 'user_typing', ...typing });
+    alice.send({ type: 'stop_typing', room_id: w.roomId });
+    expect(await bob.next((f) => f.type.includes('typing'))).toEqual({ type: 'user_stop_typing', ...typing });
+    alice.send({ type: 'typing', room_id: w.roomId });
+    expect(await bob.next((f) => f.type.includes('typing'))).toEqual({ type: 'user_typing', ...typing });
+    // The test service lets typing lapse after 300 ms (10 s in the service process).
+    expect(await bob.next((f) => f.type.includes('typing'))).toEqual({ type: 'user_stop_typing', ...typing });
+    const dave = await connect(w.dave.token);
+    dave.send({ type: 'typing', room_id: w.roomId });
+    expect(await dave.next()).toMatchObject({ type: 'error', code: 'not_found' });
+  });
+
+  it('comments on a task stream, and notifications on the notifications stream', async () => {
+    const carol = await connect(w.carol.token);
+    carol.send({ type: 'subscribe', stream: `task:${w.taskId}` });
+    await carol.next((f) => f.type === 'subscribed');
+    carol.send({ type: 'subscribe', stream: 'notifications' });
+    await carol.next((f) => f.type === 'subscribed');
+    const alice = await connect(w.alice.token);
+    alice.send({ type: 'comment', task_id: w.taskId, comment: 'over to you @carol', client_id: 'k-1' });
+    const ack = await alice.next((f) => f.type === 'ack');
+    expect(ack).toEqual({ type: 'ack', client_id: 'k-1', comment_id: expect.any(Number) });
+    expect(await carol.next((f) => f.type === 'new_comment')).toMatchObject({
+      task_id: w.taskId,
+      comment_id: ack.comment_id,
+      user_id: w.alice.id,
+      comment: 'over to you @carol',
+      mentioned_users: ['carol'],
+      client_id: 'k-1',
+    });
+    // What the worker does with the mention job.
+    const db = { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) };
+    await createMentionNotifications(
+      { db, events: redisPublisher(ctx.service.redis) },
+      {
+        kind: 'comment',
+        comment_id: ack.comment_id,
+        task_id: w.taskId,
+        author_id: w.alice.id,
+        recipient_ids: [w.carol.id],
+      },
+    );
+    const notification = await carol.next((f) => f.type === 'notification');
+    expect(notification).toMatchObject({
+      notification: { type: 'MENTION', comment_id: ack.comment_id, is_read: false },
+      unread_count: expect.any(Number),
+    });
+  });
+
+  it('the seed’s endpoints: subscribed on connect; frames without ids are about that room or task', async () => {
+    const bob = await connect(w.bob.token, `/ws/chat-room/${w.roomId}/`);
+    expect(await bob.next()).toEqual({ type: 'subscribed', stream: `room:${w.roomId}` });
+    bob.send({ type: 'chat_message', message: 'via the seed endpoint', client_id: 's-1' });
+    const ack = await bob.next((f) => f.type === 'ack');
+    expect(await bob.next((f) => f.type === 'chat_message')).toMatchObject({
+      room_id: w.roomId,
+      message_id: ack.message_id,
+      message: 'via the seed endpoint',
+    });
+    const carol = await connect(w.carol.token, `/ws/task-comments/${w.taskId}`);
+    expect(await carol.next()).toEqual({ type: 'subscribed', stream: `task:${w.taskId}` });
+    carol.send({ type: 'comment', comment: 'seed comment' });
+    expect(await carol.next((f) => f.type === 'new_comment')).toMatchObject({
+      task_id: w.taskId,
+      comment: 'seed comment',
+    });
+    const dave = await connect(w.dave.token, `/ws/chat-room/${w.roomId}/`);
+    expect(await dave.next()).toMatchObject({ type: 'error', code: 'not_found', ref: `room:${w.roomId}` });
+  });
+
+  it('a slow client is disconnected with 4008 rather than buffered without bound', async () => {
+    const bob = await connect(w.bob.token);
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await bob.next((f) => f.type === 'subscribed');
+    // Bob stops reading; events keep coming (published as another service process would) until the
+    // service's buffer for him passes its bound (64 KiB here) — beyond what the kernel buffers hold.
+    const socket = (bob.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const user = { id: w.carol.id, username: 'c'.repeat(4000) };
+    let closed = false;
+    void bob.closed.then(() => (closed = true));
+    for (let round = 0; round < 20 && !closed; round++) {
+      const pipeline = ctx.service.redis.pipeline();
+      for (let i = 0; i < 1000; i++) {
+        pipeline.publish(
+          roomChannel(w.roomId),
+          JSON.stringify({ type: 'room.member_joined', room_id: w.roomId, user }),
+        );
+      }
+      await pipeline.exec();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    socket.resume();
+    expect((await bob.closed).code).toBe(4008);
+  });
+});
