@@ -136,9 +136,9 @@ export function buildProgram(): Command {
     .action(lazy(async () => ({ run: (await messages()).history })));
 
   chat(program.command('tail <room>'))
-    .description('follow a room’s new messages (the last 10 first); resumes after a dropped connection')
+    .description('follow a room’s new messages over the WebSocket (the last 10 first); resumes after a drop')
     .option('--after <id>', 'start after this message id instead')
-    .action(lazy(async () => ({ run: (await messages()).tail })));
+    .action(lazy(async () => ({ run: (await import('./commands/chat-tail.js')).tail })));
 
   const tasks = () => import('./commands/chat-tasks.js');
   const tasksCommand = program.command('tasks').description('tasks of a board');

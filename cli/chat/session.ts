@@ -9,6 +9,8 @@ import { savedLogin } from './credentials.js';
 export interface ChatSession {
   url: string;
   client: Client;
+  /** The token of a signed-in session (for the WebSocket). */
+  token?: string | undefined;
   /** The signed-in user's name when the token came from `login` (unknown for PRIZMAI_TOKEN). */
   username?: string | undefined;
 }
@@ -47,7 +49,7 @@ export async function signedInSession(options: CommandOptions): Promise<ChatSess
   if (!token) {
     throw new CliError(`not logged in to ${url}: run \`prizmai login\` or set PRIZMAI_TOKEN`, ExitCode.unauthenticated);
   }
-  return { url, client: createClient(url, { token }), username: saved?.username };
+  return { url, client: createClient(url, { token }), token, username: saved?.username };
 }
 
 /** Runs one API call, turning its failure into the CLI's message and exit code (SPEC §4). */

@@ -8,10 +8,9 @@ import { api, signedInSession } from '../chat/session.js';
 import { CliError, ExitCode } from '../errors.js';
 import { readStdin } from '../input.js';
 import { optionsOf } from '../options.js';
-import { note, printJson, printLine } from '../output.js';
-import { onInterrupt } from '../supervisor/interrupt.js';
+import { printJson, printLine } from '../output.js';
 
-export function messageLine(message: MessageView): string {
+function messageLine(message: MessageView): string {
   const text = message.deleted ? '(deleted)' : message.content;
   return `#${message.id} ${message.created_at} ${message.author.username}: ${text}`;
 }
@@ -92,50 +91,4 @@ export async function unread(...args: unknown[]): Promise<number> {
     printLine(`total\t${answer.total}`);
   }
   return 0;
-}
-
-const TAIL_POLL_MS = 500;
-const TAIL_RETRY_MAX_MS = 5000;
-
-/**
- * `tail <room> [--after <id>]`: the room's new messages as they arrive, oldest first (without --after,
- * the last 10 first). It asks for what came after the last id it printed, so a dropped connection or a
- * restarted service loses nothing: it retries with backoff and carries on from there. Ctrl-C ends it.
- * With --json, one message per line.
- */
-export async function tail(roomRef: unknown, ...args: unknown[]): Promise<number> {
-  const options = optionsOf(args);
-  let after = options.after === undefined ? undefined : wholeNumber('--after', options.after);
-  const session = await signedInSession(options);
-  const id = String(await roomIdOf(session, String(roomRef)));
-  const print = (message: MessageView) => {
-    if (options.json) process.stdout.write(`${JSON.stringify(message)}\n`);
-    else printLine(messageLine(message));
-    after = Math.max(after ?? 0, message.id);
-  };
-  const page = (query: { after?: string; limit: string }) =>
-    api(session, () => unwrap(session.client.rooms[':id'].messages.$get({ param: { id }, query })));
-  if (after === undefined) {
-    const latest = await page({ limit: '10' });
-    after = 0;
-    for (const message of [...latest.messages].sort((a, b) => a.id - b.id)) print(message);
-  }
-  onInterrupt(async () => {});
-  let delay = TAIL_POLL_MS;
-  for (;;) {
-    try {
-      const next = await page({ after: String(after), limit: '100' });
-      for (const message of [...next.messages].sort((a, b) => a.id - b.id)) print(message);
-      if (delay > TAIL_POLL_MS) note('prizmai: reconnected');
-      delay = TAIL_POLL_MS;
-      if (next.has_more) continue;
-    } catch (error) {
-      const exitCode = (error as CliError).exitCode;
-      // Gone or no longer allowed: stop. Unreachable or failing: wait and ask again from the same id.
-      if (exitCode === ExitCode.unauthenticated || exitCode === ExitCode.notFound) throw error;
-      if (delay === TAIL_POLL_MS) note(`prizmai: ${(error as Error).message}; retrying`);
-      delay = Math.min(delay * 2, TAIL_RETRY_MAX_MS);
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
 }

@@ -1,8 +1,13 @@
 // The chat commands (SPEC §9) as a user scripts them: the real built CLI as a child process against a
 // real service (real socket, SQLite, redis-server), with a real BullMQ worker making the notifications.
 import { readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  connect,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -177,18 +182,31 @@ describe('prizmai chat commands', () => {
   });
 
   it('tail follows new messages and carries on, losing none, after the connection drops', async () => {
-    // A proxy in front of the service that the test can take away and bring back on the same port.
-    const target = ctx.service.url;
+    // A TCP proxy in front of the service (HTTP and WebSocket alike) that the test can take away,
+    // dropping every connection, and bring back on the same port.
+    const targetPort = Number(new URL(ctx.service.url).port);
+    const open = new Set<Socket>();
     const proxy = (port = 0) =>
-      new Promise<Server>((resolve) => {
-        const server = createServer(async (req, res) => {
-          const answer = await fetch(`${target}${req.url}`, {
-            headers: { authorization: String(req.headers.authorization ?? '') },
-          });
-          res.writeHead(answer.status, { 'content-type': 'application/json' });
-          res.end(await answer.text());
+      new Promise<NetServer>((resolve) => {
+        const server = createNetServer((client) => {
+          const upstream = connect(targetPort, '127.0.0.1');
+          const drop = () => {
+            client.destroy();
+            upstream.destroy();
+          };
+          for (const socket of [client, upstream]) {
+            open.add(socket);
+            socket.on('error', drop).on('close', drop);
+          }
+          client.pipe(upstream).pipe(client);
         });
         server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    const takeAway = (server: NetServer) =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of open) socket.destroy();
+        open.clear();
       });
     let server = await proxy();
     const port = (server.address() as AddressInfo).port;
@@ -206,7 +224,7 @@ describe('prizmai chat commands', () => {
         .join('')
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line).content as string);
+        .map((line) => JSON.parse(line).message as string);
     const waitFor = async (content: string) => {
       for (let i = 0; i < 200 && !received().includes(content); i++) await new Promise((r) => setTimeout(r, 25));
       expect(received(), output.join('')).toContain(content);
@@ -215,8 +233,7 @@ describe('prizmai chat commands', () => {
       await as('alice', ['send', 'Acme/general', 'one']);
       await waitFor('one');
       // The connection drops; messages arrive meanwhile; it comes back on the same port.
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await takeAway(server);
       await as('alice', ['send', 'Acme/general', 'two']);
       await as('alice', ['send', 'Acme/general', 'three']);
       await new Promise((r) => setTimeout(r, 700));
@@ -226,13 +243,13 @@ describe('prizmai chat commands', () => {
       tail.kill('SIGINT');
       const result = await tail;
       expect(result.exitCode).toBe(130);
-      expect(result.stderr).toContain('retrying');
+      expect(result.stderr).toContain('lost; retrying');
+      expect(result.stderr).toContain('reconnected');
       const printed = String(result.stdout).split('\n').filter(Boolean);
-      expect(printed.map((line) => JSON.parse(line).content)).toEqual(['one', 'two', 'three']);
+      expect(printed.map((line) => JSON.parse(line).message)).toEqual(['one', 'two', 'three']);
     } finally {
       tail.kill('SIGKILL');
-      server.closeAllConnections();
-      server.close();
+      await takeAway(server);
     }
   });
 });
