@@ -3,17 +3,15 @@
 // 1,000. The rows are bulk-inserted with one SQL statement in a transaction, not through the API; the
 // service runs as its real process (dist/service/main.js) on a free port with its own redis-server,
 // and autocannon (from the benchmark process) drives it. A keyset page costs the same at any depth.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { freePorts } from '../cli/supervisor/free-ports.js';
-import type { ResolvedConfig } from '../config/types.js';
 import { openDatabase } from '../service/db/orm.js';
 import { createUser, issueToken } from '../service/domain/users.js';
+import { type BenchService, startBenchService } from './service-process.js';
 
 const BIG_ROOM_MESSAGES = 1_000_000;
 const SMALL_ROOM_MESSAGES = 1_000;
@@ -36,27 +34,6 @@ type Autocannon = (options: {
   duration?: number;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
-}
-
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /** Fills the database: one user, one board, a room of 1,000,000 messages and one of 1,000. */
 async function seed(databaseUrl: string): Promise<{ token: string; bigRoom: number; smallRoom: number }> {
@@ -105,43 +82,13 @@ async function seed(databaseUrl: string): Promise<{ token: string; bigRoom: numb
 
 export async function runHttpBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'prizmai-bench-http-'));
-  let redis: ChildProcess | undefined;
-  let service: ChildProcess | undefined;
+  let service: BenchService | undefined;
   try {
     process.stdout.write('HTTP benchmark (SQLite, real service process, autocannon)\n');
     const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
     const { token, bigRoom, smallRoom } = await seed(databaseUrl);
-
-    const [redisPort, port] = (await freePorts(2)) as [number, number];
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], {
-      stdio: 'ignore',
-    });
-    const config: ResolvedConfig = {
-      stateDir: dir,
-      service: { host: '127.0.0.1', port, allowedOrigins: [] },
-      redis: { url: `redis://127.0.0.1:${redisPort}`, port: redisPort, bin: 'redis-server' },
-      database: { url: databaseUrl },
-      worker: { concurrency: 1 },
-      beat: {
-        schedules: {
-          presenceCleanup: { everyMs: 10_000, enabled: false },
-          unreadDigest: { everyMs: 3_600_000, enabled: false },
-          notificationRetention: { everyMs: 86_400_000, enabled: false },
-        },
-      },
-      auth: { registration: 'closed' },
-      stop: { timeoutMs: 5000 },
-      // postsPerSecond 0 turns the per-user rate limit off (SPEC §3), as benchmarks need.
-      limits: { postsPerSecond: 0, postBurst: 50, loginFailures: 10 },
-    };
-    const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
-    service = spawn(process.execPath, [main], {
-      env: { ...process.env, PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config) },
-      // Request logs still get written (a real cost), just not kept.
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 'the service');
+    service = await startBenchService(dir, databaseUrl);
+    const { base } = service;
 
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const history = (room: number, query: string) => `${base}/api/v1/rooms/${room}/messages?${query}`;
@@ -194,8 +141,7 @@ export async function runHttpBenchmark(): Promise<void> {
     process.stdout.write(line(header));
     for (const row of rows) process.stdout.write(line(row));
   } finally {
-    await stop(service);
-    await stop(redis);
+    await service?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

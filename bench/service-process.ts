@@ -1,0 +1,86 @@
+// The chat service as its real process for benchmarks: dist/service/main.js on a free port, with a
+// redis-server of its own, over a SQLite database the benchmark has seeded.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from '../cli/supervisor/free-ports.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+export interface BenchService {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startBenchService(dir: string, databaseUrl: string): Promise<BenchService> {
+  const [redisPort, port] = (await freePorts(2)) as [number, number];
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
+  let service: ChildProcess | undefined;
+  try {
+    const config: ResolvedConfig = {
+      stateDir: dir,
+      service: { host: '127.0.0.1', port, allowedOrigins: [] },
+      redis: { url: `redis://127.0.0.1:${redisPort}`, port: redisPort, bin: 'redis-server' },
+      database: { url: databaseUrl },
+      worker: { concurrency: 1 },
+      beat: {
+        schedules: {
+          presenceCleanup: { everyMs: 10_000, enabled: false },
+          unreadDigest: { everyMs: 3_600_000, enabled: false },
+          notificationRetention: { everyMs: 86_400_000, enabled: false },
+        },
+      },
+      auth: { registration: 'closed' },
+      stop: { timeoutMs: 5000 },
+      // postsPerSecond 0 turns the per-user rate limit off (SPEC §3), as benchmarks need.
+      limits: { postsPerSecond: 0, postBurst: 50, loginFailures: 10 },
+    };
+    const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
+    service = spawn(process.execPath, [main], {
+      env: { ...process.env, PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config) },
+      // Request logs still get written (a real cost), just not kept.
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 'the service');
+    const child = service;
+    return {
+      base,
+      pid: child.pid as number,
+      stop: async () => {
+        await stop(child);
+        await stop(redis);
+      },
+    };
+  } catch (error) {
+    await stop(service);
+    await stop(redis);
+    throw error;
+  }
+}
