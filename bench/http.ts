@@ -8,9 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SqlEntityManager } from '@mikro-orm/knex';
-import { openDatabase } from '../service/db/orm.js';
-import { createUser, issueToken } from '../service/domain/users.js';
+import { seedRooms } from './seed.js';
 import { type BenchService, startBenchService } from './service-process.js';
 
 const BIG_ROOM_MESSAGES = 1_000_000;
@@ -37,47 +35,28 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** Fills the database: one user, one board, a room of 1,000,000 messages and one of 1,000. */
 async function seed(databaseUrl: string): Promise<{ token: string; bigRoom: number; smallRoom: number }> {
-  const orm = await openDatabase(databaseUrl);
-  try {
-    await orm.getMigrator().up();
-    const em = orm.em.fork() as unknown as SqlEntityManager;
-    const user = await createUser(em, { username: 'bench', password: 'bench password' });
-    const token = await issueToken(em, user, 'bench');
-    const knex = em.getKnex();
+  const { token, rooms } = await seedRooms(databaseUrl, ['big', 'small'], async (knex, { userId, rooms }) => {
     const now = Date.now();
-    const [board] = await knex('boards').insert({ name: 'bench', owner_id: user.id, created_at: now }).returning('id');
-    const boardId = (board as { id: number }).id;
-    await knex('board_members').insert({ board_id: boardId, user_id: user.id, created_at: now });
-    const rooms: number[] = [];
-    for (const name of ['big', 'small']) {
-      const [room] = await knex('chat_rooms')
-        .insert({ board_id: boardId, name, description: '', created_by_id: user.id, created_at: now })
-        .returning('id');
-      rooms.push((room as { id: number }).id);
-      await knex('room_members').insert({ room_id: (room as { id: number }).id, user_id: user.id, created_at: now });
-    }
-    const [bigRoom, smallRoom] = rooms as [number, number];
     const started = performance.now();
     await knex.transaction(async (trx) => {
       for (const [roomId, count] of [
-        [bigRoom, BIG_ROOM_MESSAGES],
-        [smallRoom, SMALL_ROOM_MESSAGES],
+        [rooms[0], BIG_ROOM_MESSAGES],
+        [rooms[1], SMALL_ROOM_MESSAGES],
       ] as const) {
         await trx.raw(
           `insert into chat_messages (room_id, author_id, content, created_at)
            with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ?)
            select ?, ?, 'history message number ' || n, ? + n from seq`,
-          [count, roomId, user.id, now - count],
+          [count, roomId as number, userId, now - count],
         );
       }
     });
     process.stdout.write(
       `  seeded ${BIG_ROOM_MESSAGES.toLocaleString('en')} + ${SMALL_ROOM_MESSAGES.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );
-    return { token, bigRoom, smallRoom };
-  } finally {
-    await orm.close(true);
-  }
+  });
+  const [bigRoom, smallRoom] = rooms as [number, number];
+  return { token, bigRoom, smallRoom };
 }
 
 export async function runHttpBenchmark(): Promise<void> {

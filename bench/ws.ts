@@ -6,38 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import { WebSocket } from 'ws';
-import { openDatabase } from '../service/db/orm.js';
-import { createUser, issueToken } from '../service/domain/users.js';
+import { seedRooms } from './seed.js';
 import { type BenchService, startBenchService } from './service-process.js';
 
 const SUBSCRIBERS = Number(process.env.PRIZMAI_BENCH_SUBSCRIBERS ?? 200);
 const MESSAGES = Number(process.env.PRIZMAI_BENCH_MESSAGES ?? 200);
 const IDLE_CONNECTIONS = 1000;
-
-async function seed(databaseUrl: string): Promise<{ token: string; roomId: number }> {
-  const orm = await openDatabase(databaseUrl);
-  try {
-    await orm.getMigrator().up();
-    const em = orm.em.fork() as unknown as SqlEntityManager;
-    const user = await createUser(em, { username: 'bench', password: 'bench password' });
-    const token = await issueToken(em, user, 'bench');
-    const knex = em.getKnex();
-    const now = Date.now();
-    const [board] = await knex('boards').insert({ name: 'bench', owner_id: user.id, created_at: now }).returning('id');
-    const boardId = (board as { id: number }).id;
-    await knex('board_members').insert({ board_id: boardId, user_id: user.id, created_at: now });
-    const [room] = await knex('chat_rooms')
-      .insert({ board_id: boardId, name: 'fan-out', description: '', created_by_id: user.id, created_at: now })
-      .returning('id');
-    const roomId = (room as { id: number }).id;
-    await knex('room_members').insert({ room_id: roomId, user_id: user.id, created_at: now });
-    return { token, roomId };
-  } finally {
-    await orm.close(true);
-  }
-}
 
 function open(url: string, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -62,10 +37,32 @@ export async function runWebSocketBenchmark(): Promise<void> {
   try {
     process.stdout.write('WebSocket benchmark (SQLite, real service process)\n');
     const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
-    const { token, roomId } = await seed(databaseUrl);
+    const { token, rooms } = await seedRooms(databaseUrl, ['fan-out']);
+    const roomId = rooms[0] as number;
     service = await startBenchService(dir, databaseUrl);
     const url = `${service.base.replace('http', 'ws')}/ws`;
     const stream = `room:${roomId}`;
+
+    // Memory: the service's RSS before and after IDLE_CONNECTIONS more idle, subscribed connections.
+    // First, so the fan-out's garbage does not blur it; one connection warms the code path.
+    const warm = await open(url, token);
+    warm.send(JSON.stringify({ type: 'subscribe', stream }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = rssOf(service.pid);
+    for (let i = 0; i < IDLE_CONNECTIONS; i++) {
+      const ws = await open(url, token);
+      sockets.push(ws);
+      ws.send(JSON.stringify({ type: 'subscribe', stream }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = rssOf(service.pid);
+    process.stdout.write(
+      `  memory: ${IDLE_CONNECTIONS} idle subscribed connections add ${((after - before) / 1024 / 1024).toFixed(1)} MB ` +
+        `(${Math.round((after - before) / IDLE_CONNECTIONS / 1024)} KB each); service RSS ${(after / 1024 / 1024).toFixed(0)} MB\n`,
+    );
+    warm.terminate();
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
     // Fan-out: SUBSCRIBERS followers of one room; the poster sends one message at a time, the next
     // once every subscriber has the previous one.
@@ -107,22 +104,6 @@ export async function runWebSocketBenchmark(): Promise<void> {
       `  fan-out: ${SUBSCRIBERS} subscribers × ${MESSAGES} messages, one at a time\n` +
         `    delivery latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms, ` +
         `max ${percentile(latencies, 1).toFixed(1)} ms; ${Math.round((SUBSCRIBERS * MESSAGES) / seconds).toLocaleString('en')} deliveries/s\n`,
-    );
-
-    // Memory: the service's RSS before and after IDLE_CONNECTIONS more idle, subscribed connections.
-    for (const ws of sockets.splice(0)) ws.close();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const before = rssOf(service.pid);
-    for (let i = 0; i < IDLE_CONNECTIONS; i++) {
-      const ws = await open(url, token);
-      sockets.push(ws);
-      ws.send(JSON.stringify({ type: 'subscribe', stream }));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = rssOf(service.pid);
-    process.stdout.write(
-      `  memory: ${IDLE_CONNECTIONS} idle subscribed connections add ${((after - before) / 1024 / 1024).toFixed(1)} MB ` +
-        `(${Math.round((after - before) / IDLE_CONNECTIONS / 1024)} KB each); service RSS ${(after / 1024 / 1024).toFixed(0)} MB\n`,
     );
   } finally {
     for (const ws of sockets) ws.terminate();
