@@ -80,7 +80,7 @@ class Subscription {
       .then(async () => {
         if (!this.stopped) await task();
       })
-      .catch((error: unknown) => this.connection.streamFailed(this.stream, error));
+      .catch((error: unknown) => this.connection.streamFailed(this, error));
   }
 
   private onEvent(event: ChatEvent): void {
@@ -88,10 +88,15 @@ class Subscription {
       this.catchUp();
     } else if (event.type === 'room.deleted') {
       const gone = new DomainError('not_found', 'the room was deleted');
-      this.enqueue(() => this.connection.streamFailed(this.stream, gone));
+      this.enqueue(() => this.connection.streamFailed(this, gone));
     } else {
       const frame = updateFrame(event);
       if (frame) this.enqueue(() => this.connection.deliver(frame));
+      // Removed from the room: nothing more of it, typing and edits included.
+      if (event.type === 'room.member_left' && event.user.id === this.connection.userId) {
+        const removed = new DomainError('not_found', 'you are no longer a member of this room');
+        this.enqueue(() => this.connection.streamFailed(this, removed));
+      }
     }
   }
 
@@ -180,11 +185,16 @@ export class Connection {
     }
   }
 
+  get userId(): number {
+    return this.actor.id;
+  }
+
   /** A stream that can no longer be followed (access lost, room deleted): say so and drop it. */
-  streamFailed(stream: string, error: unknown): void {
-    this.subscriptions.get(stream)?.stop();
-    this.subscriptions.delete(stream);
-    this.sendError(error, stream);
+  streamFailed(subscription: Subscription, error: unknown): void {
+    subscription.stop();
+    // Only if it is still the current one: a resubscription may have replaced it meanwhile.
+    if (this.subscriptions.get(subscription.stream) === subscription) this.subscriptions.delete(subscription.stream);
+    this.sendError(error, subscription.stream);
   }
 
   private sendError(error: unknown, ref?: string | null): void {

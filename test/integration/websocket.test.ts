@@ -283,6 +283,21 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     expect(await dave.next()).toMatchObject({ type: 'error', code: 'not_found', ref: `room:${w.roomId}` });
   });
 
+  it('a member removed from the room is told so and gets nothing more of it', async () => {
+    const bob = await connect(w.bob.token);
+    bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await bob.next((f) => f.type === 'subscribed');
+    await api('DELETE', `/rooms/${w.roomId}/members/bob`, w.alice.token);
+    expect(await bob.next()).toMatchObject({ type: 'user_leave', user_id: w.bob.id });
+    expect(await bob.next()).toMatchObject({ type: 'error', code: 'not_found', ref: `room:${w.roomId}` });
+    const alice = await connect(w.alice.token);
+    alice.send({ type: 'typing', room_id: w.roomId });
+    await post(w.alice.token, 'after bob left');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bob.frames.slice(-1)[0]).toMatchObject({ type: 'error', code: 'not_found' });
+    await api('POST', `/rooms/${w.roomId}/members`, w.alice.token, { username: 'bob' });
+  });
+
   it('a slow client is disconnected with 4008 rather than buffered without bound', async () => {
     const bob = await connect(w.bob.token);
     bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
