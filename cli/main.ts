@@ -1,19 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { addChatCommands } from './chat/commands.js';
 import { CliError, ExitCode } from './errors.js';
+import { lazy } from './lazy.js';
 import { withConfigFlags } from './options.js';
 import { packageVersion } from './supervisor/version.js';
-
-/** A command module's entry: commander's action arguments; the last one is the Command itself. */
-type Action = (...args: unknown[]) => Promise<number | undefined>;
-
-/** Loads a command module only when that command runs, so `status` never pays for the ORM or Hono. */
-function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Promise<void> {
-  return async (...args) => {
-    const { run } = await load();
-    const code = await run(...args);
-    if (code !== undefined && code !== 0) process.exitCode = code;
-  };
-}
 
 export function buildProgram(): Command {
   const program = new Command('prizmai')
@@ -77,98 +67,8 @@ export function buildProgram(): Command {
     .usage('[options] [--] <cmd...>')
     .action(lazy(() => import('./commands/run.js')));
 
-  // The chat commands (SPEC §9): clients of the HTTP API, with the token `login` saved or PRIZMAI_TOKEN.
-  const chat = (command: Command) =>
-    command.option('--url <url>', 'the service (default: PRIZMAI_URL, else the local stack of the config)');
-  const auth = () => import('./commands/chat-auth.js');
-  const boards = () => import('./commands/chat-boards.js');
-  const messages = () => import('./commands/chat-messages.js');
-
-  chat(program.command('register <username>'))
-    .description('create an account on the service and log in')
-    .option('--password-stdin', 'read the password from standard input (else it is asked for)')
-    .action(lazy(async () => ({ run: (await auth()).register })));
-  chat(program.command('login <username>'))
-    .description('log in and save the token (in a file only you can read)')
-    .option('--password-stdin', 'read the password from standard input (else it is asked for)')
-    .action(lazy(async () => ({ run: (await auth()).login })));
-  chat(program.command('logout'))
-    .description('revoke the saved token and forget it')
-    .action(lazy(async () => ({ run: (await auth()).logout })));
-  chat(program.command('whoami'))
-    .description('the user the token belongs to')
-    .action(lazy(async () => ({ run: (await auth()).whoami })));
-
-  const boardsCommand = program.command('boards').description('boards you can see');
-  chat(boardsCommand.command('list'))
-    .description('list your boards')
-    .action(lazy(async () => ({ run: (await boards()).boardsList })));
-  chat(boardsCommand.command('create <name>'))
-    .description('create a board (you own it); prints its id')
-    .action(lazy(async () => ({ run: (await boards()).boardsCreate })));
-  chat(boardsCommand.command('add-member <board> <username>'))
-    .description('add a user to a board (by id or name)')
-    .action(lazy(async () => ({ run: (await boards()).boardsAddMember })));
-
-  const roomsCommand = program.command('rooms').description('chat rooms (an id, or board-name/room-name)');
-  chat(roomsCommand.command('list [board]'))
-    .description('rooms you can see, on one board or all')
-    .action(lazy(async () => ({ run: (await boards()).roomsList })));
-  chat(roomsCommand.command('create <board> <name>'))
-    .description('create a room on a board; prints its id')
-    .option('--description <text>', 'what the room is for')
-    .option('--members <usernames>', 'comma-separated board members to add')
-    .action(lazy(async () => ({ run: (await boards()).roomsCreate })));
-  chat(roomsCommand.command('join <room>'))
-    .description('join a room of one of your boards')
-    .action(lazy(async () => ({ run: (await boards()).roomsJoin })));
-  chat(roomsCommand.command('leave <room>'))
-    .description('leave a room')
-    .action(lazy(async () => ({ run: (await boards()).roomsLeave })));
-
-  chat(program.command('send <room> <text>'))
-    .description('post a message to a room (text `-` reads it from standard input); prints its id')
-    .action(lazy(async () => ({ run: (await messages()).send })));
-  chat(program.command('history <room>'))
-    .description('a page of a room’s messages, oldest first')
-    .option('--limit <n>', 'how many (default 50, at most 100)')
-    .option('--before <id>', 'only messages older than this id')
-    .action(lazy(async () => ({ run: (await messages()).history })));
-
-  chat(program.command('tail <room>'))
-    .description('follow a room’s new messages over the WebSocket (the last 10 first); resumes after a drop')
-    .option('--after <id>', 'start after this message id instead')
-    .action(lazy(async () => ({ run: (await import('./commands/chat-tail.js')).tail })));
-
-  const tasks = () => import('./commands/chat-tasks.js');
-  const tasksCommand = program.command('tasks').description('tasks of a board');
-  chat(tasksCommand.command('list <board>'))
-    .description('the tasks of a board (by id or name)')
-    .action(lazy(async () => ({ run: (await tasks()).tasksList })));
-  chat(tasksCommand.command('create <board> <title>'))
-    .description('create a task; prints its id')
-    .option('--assignee <username>', 'a board member to assign it to')
-    .action(lazy(async () => ({ run: (await tasks()).tasksCreate })));
-  chat(program.command('comment <task> <text>'))
-    .description('comment on a task (text `-` reads it from standard input); prints its id')
-    .action(lazy(async () => ({ run: (await tasks()).comment })));
-  chat(program.command('comments <task>'))
-    .description('a page of a task’s comments, oldest first')
-    .option('--limit <n>', 'how many (default 50, at most 100)')
-    .option('--before <id>', 'only comments older than this id')
-    .action(lazy(async () => ({ run: (await tasks()).comments })));
-
-  const notificationsCommand = chat(program.command('notifications'))
-    .description('your notifications, newest first (* = unread)')
-    .option('--unread', 'only the unread ones')
-    .action(lazy(async () => ({ run: (await messages()).notifications })));
-  chat(notificationsCommand.command('read [id]'))
-    .description('mark one notification read, or --all')
-    .option('--all', 'mark every notification read')
-    .action(lazy(async () => ({ run: (await messages()).notificationsRead })));
-  chat(program.command('unread'))
-    .description('unread messages and mentions per room')
-    .action(lazy(async () => ({ run: (await messages()).unread })));
+  // The chat commands (SPEC §9).
+  addChatCommands(program);
 
   return program;
 }
