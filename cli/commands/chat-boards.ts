@@ -35,12 +35,17 @@ export async function boardsAddMember(boardRef: unknown, username: unknown, ...a
   return 0;
 }
 
+/** The board `ref` names (by id or name), or every board one can see. */
+async function boardsNamed(session: ChatSession, ref: unknown) {
+  if (!ref) return (await api(session, () => unwrap(session.client.boards.$get()))).boards;
+  const id = String(await boardIdOf(session, String(ref)));
+  return [(await api(session, () => unwrap(session.client.boards[':id'].$get({ param: { id } })))).board];
+}
+
 export async function roomsList(boardRef: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
   const session = await signedInSession(options);
-  const boards = boardRef
-    ? [{ id: await boardIdOf(session, String(boardRef)), name: String(boardRef) }]
-    : (await api(session, () => unwrap(session.client.boards.$get()))).boards;
+  const boards = await boardsNamed(session, boardRef);
   const rooms = [];
   for (const board of boards) {
     const answer = await api(session, () =>

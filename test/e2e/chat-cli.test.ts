@@ -95,11 +95,13 @@ describe('prizmai chat commands', () => {
   });
 
   it('boards and rooms by name or id; send (argument or stdin) and history, oldest first', async () => {
-    expect((await as('alice', ['boards', 'create', 'Acme'])).stdout.trim()).toMatch(/^\d+$/);
+    const boardId = (await as('alice', ['boards', 'create', 'Acme'])).stdout.trim();
+    expect(boardId).toMatch(/^\d+$/);
     expect((await as('alice', ['boards', 'add-member', 'Acme', 'bob'])).exitCode).toBe(0);
     expect((await as('alice', ['boards', 'add-member', 'Acme', 'carol'])).exitCode).toBe(0);
     const roomId = (await as('alice', ['rooms', 'create', 'Acme', 'general', '--members', 'bob'])).stdout.trim();
     expect((await as('bob', ['rooms', 'list'])).stdout).toContain(`${roomId}\tAcme/general`);
+    expect((await as('bob', ['rooms', 'list', boardId])).stdout.trim()).toBe(`${roomId}\tAcme/general`);
     expect((await as('bob', ['boards', 'list'])).stdout).toMatch(/\tAcme\t\(owner alice\)/);
 
     const first = await as('alice', ['send', 'Acme/general', 'hello @bob']);
