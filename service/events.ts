@@ -28,6 +28,8 @@ export type ChatEvent =
   | { type: 'room.member_joined'; room_id: number; user: UserRef }
   | { type: 'room.member_left'; room_id: number; user: UserRef }
   | { type: 'room.deleted'; room_id: number }
+  | { type: 'room.user_joined'; room_id: number; user: UserRef }
+  | { type: 'room.user_left'; room_id: number; user: UserRef }
   | { type: 'room.typing'; room_id: number; user: UserRef }
   | { type: 'room.stop_typing'; room_id: number; user: UserRef }
   | { type: 'notification.created'; user_id: number; notification: NotificationView; unread_count: number };

@@ -7,6 +7,7 @@ import { requireCjs } from './cjs.js';
 import { openDatabase } from './db/orm.js';
 import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
+import { Presence } from './presence.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
 import { domainDeps } from './wiring.js';
@@ -32,10 +33,12 @@ async function main(): Promise<void> {
   });
   // WebSocket fan-out: one Redis subscriber connection for all of this process's clients.
   const hub = new Hub(new Redis(redisUrlOf(config), { maxRetriesPerRequest: null }));
-  const sockets = attachWebSockets(server as Server, domain, hub, logger, {
-    allowedOrigins: config.service.allowedOrigins,
-    maxBufferedBytes: 1024 * 1024,
-  });
+  const presence = new Presence(redis, domain.events);
+  const sockets = attachWebSockets(
+    server as Server,
+    { deps: domain, hub, presence, logger, options: { maxBufferedBytes: 1024 * 1024 } },
+    config.service.allowedOrigins,
+  );
 
   stopOnSignals(
     (signal) => logger.info('service stopping', { signal }),

@@ -8,6 +8,7 @@ import { requireCjs } from '../service/cjs.js';
 import type { Db } from '../service/domain/db.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
+import { sweepPresence } from '../service/presence.js';
 import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
 import { redisUrlOf } from '../service/redis-url.js';
 import { mentionProcessor } from './mention-processor.js';
@@ -37,14 +38,20 @@ async function main(): Promise<void> {
     });
   };
 
+  const events = redisPublisher(publisher);
   const scheduled = new Worker(
     SCHEDULED_QUEUE,
     async (job) => {
-      process.stdout.write(`job ${job.name} (${job.id}) ran\n`);
+      if (job.name === 'presenceCleanup') {
+        // Entries of connections whose service process died: gone, and their users announced as left.
+        const left = await sweepPresence(publisher, events);
+        if (left > 0) process.stdout.write(`presence: ${left} departure(s) of lapsed connections announced\n`);
+        return;
+      }
+      // unreadDigest and notificationRetention: scheduled, but their work is not built yet.
     },
     { connection, concurrency: config.worker.concurrency },
   );
-  const events = redisPublisher(publisher);
   const mentions = new Worker<MentionJob, { created: number }>(
     MENTION_QUEUE,
     mentionProcessor(async () => ({ db: (await database()).db, events })),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { roomOfMember } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
@@ -8,6 +9,7 @@ import { postMessage } from '../domain/messages.js';
 import { publishStored } from '../domain/publish.js';
 import type { ChatEvent } from '../events.js';
 import type { Logger } from '../log.js';
+import { PRESENCE_TTL_MS, type Presence } from '../presence.js';
 import type { Hub } from './hub.js';
 import { ClientFrame, errorFrame, type ServerFrame, updateFrame } from './protocol.js';
 import { type StreamSource, streamSource } from './streams.js';
@@ -23,12 +25,24 @@ const MAX_SUBSCRIPTIONS = 100;
  */
 export type Alias = { kind: 'room'; roomId: number } | { kind: 'task'; taskId: number };
 
+/** What every connection of a service process shares. */
+export interface ConnectionShared {
+  deps: DomainDeps;
+  hub: Hub;
+  presence: Presence;
+  logger: Logger;
+  options: ConnectionOptions;
+}
+
 export interface ConnectionOptions {
   /** Bytes queued for a client beyond which it is disconnected with 4008 instead of buffered. */
   maxBufferedBytes: number;
   /** A typing indicator lapses this long after the last `typing` frame (default 10 s, the seed's). */
   typingExpiresMs?: number;
 }
+
+/** The room id of a `room:<id>` stream. */
+const roomOf = (stream: string) => (stream.startsWith('room:') ? Number(stream.slice('room:'.length)) : undefined);
 
 const isNewItem = (event: ChatEvent) =>
   event.type === 'message.created' || event.type === 'comment.created' || event.type === 'notification.created';
@@ -125,18 +139,27 @@ export class Connection {
   private posting = 0;
   private held: ServerFrame[] = [];
 
+  private readonly deps: DomainDeps;
+  readonly hub: Hub;
+  private readonly presence: Presence;
+  private readonly logger: Logger;
+  private readonly options: ConnectionOptions;
+  /** This connection's presence entries: one per followed room. */
+  private readonly id = randomUUID();
+  private readonly heartbeat: NodeJS.Timeout;
+
   constructor(
     private readonly ws: WebSocket,
     private readonly actor: Actor,
-    private readonly deps: DomainDeps,
-    readonly hub: Hub,
-    private readonly logger: Logger,
-    private readonly options: ConnectionOptions,
+    shared: ConnectionShared,
     private readonly alias?: Alias,
   ) {
+    ({ deps: this.deps, hub: this.hub, presence: this.presence, logger: this.logger, options: this.options } = shared);
     ws.on('message', (data, isBinary) => void this.receive(data.toString(), isBinary));
     ws.on('close', () => this.closed());
     ws.on('error', () => {});
+    this.heartbeat = setInterval(() => void this.refreshPresence(), PRESENCE_TTL_MS / 3);
+    this.heartbeat.unref();
     if (alias) {
       const stream = alias.kind === 'room' ? `room:${alias.roomId}` : `task:${alias.taskId}`;
       void this.handle({ type: 'subscribe', stream }).catch((error: unknown) => this.sendError(error, stream));
@@ -193,8 +216,23 @@ export class Connection {
   streamFailed(subscription: Subscription, error: unknown): void {
     subscription.stop();
     // Only if it is still the current one: a resubscription may have replaced it meanwhile.
-    if (this.subscriptions.get(subscription.stream) === subscription) this.subscriptions.delete(subscription.stream);
+    if (this.subscriptions.get(subscription.stream) === subscription) this.drop(subscription.stream);
     this.sendError(error, subscription.stream);
+  }
+
+  /** Stops following a stream; for a room, this connection's presence there ends. */
+  private drop(stream: string): void {
+    const subscription = this.subscriptions.get(stream);
+    if (!subscription) return;
+    subscription.stop();
+    this.subscriptions.delete(stream);
+    const roomId = roomOf(stream);
+    if (roomId) void this.presence.leave(roomId, this.user, this.id).catch(() => {});
+  }
+
+  private async refreshPresence(): Promise<void> {
+    const rooms = [...this.subscriptions.keys()].map(roomOf).filter((id): id is number => id !== undefined);
+    if (rooms.length) await this.presence.refresh(rooms, this.user, this.id).catch(() => {});
   }
 
   private sendError(error: unknown, ref?: string | null): void {
@@ -236,6 +274,8 @@ export class Connection {
       case 'ping':
         return this.send({ type: 'pong' });
       case 'subscribe': {
+        // Subscribing again restarts the stream (e.g. with a new `after`); presence stays as it is.
+        const again = this.subscriptions.has(frame.stream);
         this.subscriptions.get(frame.stream)?.stop();
         this.subscriptions.delete(frame.stream);
         if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
@@ -245,11 +285,13 @@ export class Connection {
         const subscription = await Subscription.open(this, frame.stream, source, frame.after);
         if (this.ws.readyState !== this.ws.OPEN) return subscription.stop();
         this.subscriptions.set(frame.stream, subscription);
-        return this.send({ type: 'subscribed', stream: frame.stream });
+        this.send({ type: 'subscribed', stream: frame.stream });
+        const roomId = roomOf(frame.stream);
+        if (roomId && !again) await this.presence.enter(roomId, this.user, this.id);
+        return;
       }
       case 'unsubscribe':
-        this.subscriptions.get(frame.stream)?.stop();
-        this.subscriptions.delete(frame.stream);
+        this.drop(frame.stream);
         return this.send({ type: 'unsubscribed', stream: frame.stream });
       case 'chat_message':
         return this.posted(async () => {
@@ -299,8 +341,8 @@ export class Connection {
   }
 
   private closed(): void {
-    for (const subscription of this.subscriptions.values()) subscription.stop();
-    this.subscriptions.clear();
+    clearInterval(this.heartbeat);
+    for (const stream of [...this.subscriptions.keys()]) this.drop(stream);
     for (const roomId of [...this.typing.keys()]) void this.stopTyping(roomId);
   }
 }

@@ -70,9 +70,10 @@ export function updateFrame(event: ChatEvent): ServerFrame | undefined {
       return { ...messageFrame(event.message), type: 'message_edited', edited_at: event.message.edited_at };
     case 'message.deleted':
       return { type: 'message_deleted', room_id: event.room_id, message_id: event.message.id };
-    case 'room.member_joined':
+    // Presence: the user's first connection following the room arrived, or their last one went.
+    case 'room.user_joined':
       return { type: 'user_join', room_id: event.room_id, user_id: event.user.id, username: event.user.username };
-    case 'room.member_left':
+    case 'room.user_left':
       return { type: 'user_leave', room_id: event.room_id, user_id: event.user.id, username: event.user.username };
     case 'room.typing':
       return { type: 'user_typing', room_id: event.room_id, user_id: event.user.id, username: event.user.username };

@@ -2,10 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../domain/auth.js';
-import type { DomainDeps } from '../domain/deps.js';
-import type { Logger } from '../log.js';
-import { type Alias, Connection, type ConnectionOptions } from './connection.js';
-import type { Hub } from './hub.js';
+import { type Alias, Connection, type ConnectionShared } from './connection.js';
 
 // `GET /ws` (SPEC §7), and the seed's `/ws/chat-room/:id/` and `/ws/task-comments/:id/`: authenticated at the handshake by `Authorization: Bearer` or `?token=`; a bad
 // token is answered 401 and never upgraded. Browser pages of other origins are refused (403) unless
@@ -14,10 +11,6 @@ import type { Hub } from './hub.js';
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 /** The largest frame a client may send (a message is at most 10,000 characters). */
 const MAX_FRAME_BYTES = 64 * 1024;
-
-export interface WebSocketOptions extends ConnectionOptions {
-  allowedOrigins: string[];
-}
 
 function refuse(socket: Duplex, status: number, reason: string, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
@@ -44,13 +37,8 @@ function sameOrigin(request: IncomingMessage, origin: string): boolean {
   }
 }
 
-export function attachWebSockets(
-  server: Server,
-  deps: DomainDeps,
-  hub: Hub,
-  logger: Logger,
-  options: WebSocketOptions,
-) {
+export function attachWebSockets(server: Server, shared: ConnectionShared, allowedOrigins: string[]) {
+  const { deps, logger } = shared;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -60,7 +48,7 @@ export function attachWebSockets(
       return refuse(socket, 404, 'Not Found', 'not_found', 'no WebSocket endpoint here; use /ws');
     }
     const origin = request.headers.origin;
-    if (origin && !sameOrigin(request, origin) && !options.allowedOrigins.includes(origin)) {
+    if (origin && !sameOrigin(request, origin) && !allowedOrigins.includes(origin)) {
       return refuse(
         socket,
         403,
@@ -80,7 +68,7 @@ export function attachWebSockets(
         'a valid token is required (Authorization: Bearer or ?token=)',
       );
     }
-    wss.handleUpgrade(request, socket, head, (ws) => new Connection(ws, actor, deps, hub, logger, options, alias));
+    wss.handleUpgrade(request, socket, head, (ws) => new Connection(ws, actor, shared, alias));
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

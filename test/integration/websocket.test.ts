@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { dialectOf } from '../../service/db/orm.js';
 import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
 import { redisPublisher, roomChannel } from '../../service/events.js';
+import { sweepPresence } from '../../service/presence.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
@@ -176,7 +177,7 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     expect(all).toEqual([...expected, live]);
   });
 
-  it('edits and deletes reach subscribers; membership changes are user_join / user_leave', async () => {
+  it('edits and deletes reach subscribers', async () => {
     const bob = await connect(w.bob.token);
     bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
     await bob.next((f) => f.type === 'subscribed');
@@ -194,15 +195,54 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
       room_id: w.roomId,
       message_id: id,
     });
-    await api('POST', `/rooms/${w.roomId}/members`, w.alice.token, { username: 'carol' });
-    expect(await bob.next((f) => f.type === 'user_join')).toEqual({
+  });
+
+  it('presence: user_join with a user’s first connection to the room, user_leave with the last', async () => {
+    // The earlier tests' connections are still open (and present): close them first.
+    for (const ws of clients.splice(0)) ws.terminate();
+    const key = `prizmai:presence:${w.roomId}`;
+    for (let i = 0; i < 100 && (await ctx.service.redis.zcard(key)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await ctx.service.redis.zcard(key)).toBe(0);
+    const alice = await connect(w.alice.token);
+    alice.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await alice.next((f) => f.type === 'subscribed');
+    const bobJoined = (f: Frame) => f.type === 'user_join' && f.user_id === w.bob.id;
+    const bobLeft = (f: Frame) => f.type === 'user_leave' && f.user_id === w.bob.id;
+    const first = await connect(w.bob.token);
+    first.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    expect(await alice.next(bobJoined)).toEqual({
       type: 'user_join',
       room_id: w.roomId,
-      user_id: w.carol.id,
+      user_id: w.bob.id,
+      username: 'bob',
+    });
+    const second = await connect(w.bob.token);
+    second.send({ type: 'subscribe', stream: `room:${w.roomId}` });
+    await second.next((f) => f.type === 'subscribed');
+    first.ws.close();
+    await first.closed;
+    await new Promise((r) => setTimeout(r, 200));
+    // Still there on the second connection: neither a second join nor a leave.
+    expect(alice.frames.filter(bobJoined)).toHaveLength(1);
+    expect(alice.frames.filter(bobLeft)).toHaveLength(0);
+    second.send({ type: 'unsubscribe', stream: `room:${w.roomId}` });
+    expect(await alice.next(bobLeft)).toEqual({
+      type: 'user_leave',
+      room_id: w.roomId,
+      user_id: w.bob.id,
+      username: 'bob',
+    });
+
+    // A service process that died leaves entries that lapse; the presenceCleanup job announces them.
+    await ctx.service.redis.zadd(key, Date.now() - 1000, `${w.carol.id}:dead-connection:carol`);
+    const events = redisPublisher(ctx.service.redis);
+    expect(await sweepPresence(ctx.service.redis, events)).toBe(1);
+    expect(await alice.next((f) => f.type === 'user_leave' && f.user_id === w.carol.id)).toMatchObject({
       username: 'carol',
     });
-    await api('DELETE', `/rooms/${w.roomId}/members/carol`, w.alice.token);
-    expect(await bob.next((f) => f.type === 'user_leave')).toMatchObject({ user_id: w.carol.id });
+    expect(await ctx.service.redis.zscore(key, `${w.carol.id}:dead-connection:carol`)).toBeNull();
+    expect(await sweepPresence(ctx.service.redis, events)).toBe(0);
   });
 
   it('typing: announced once, refreshed silently, stopped explicitly or after the timeout', async () => {
@@ -288,8 +328,7 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     bob.send({ type: 'subscribe', stream: `room:${w.roomId}` });
     await bob.next((f) => f.type === 'subscribed');
     await api('DELETE', `/rooms/${w.roomId}/members/bob`, w.alice.token);
-    expect(await bob.next()).toMatchObject({ type: 'user_leave', user_id: w.bob.id });
-    expect(await bob.next()).toMatchObject({ type: 'error', code: 'not_found', ref: `room:${w.roomId}` });
+    expect(await bob.next((f) => f.type === 'error')).toMatchObject({ code: 'not_found', ref: `room:${w.roomId}` });
     const alice = await connect(w.alice.token);
     alice.send({ type: 'typing', room_id: w.roomId });
     await post(w.alice.token, 'after bob left');
@@ -312,10 +351,7 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     for (let round = 0; round < 20 && !closed; round++) {
       const pipeline = ctx.service.redis.pipeline();
       for (let i = 0; i < 1000; i++) {
-        pipeline.publish(
-          roomChannel(w.roomId),
-          JSON.stringify({ type: 'room.member_joined', room_id: w.roomId, user }),
-        );
+        pipeline.publish(roomChannel(w.roomId), JSON.stringify({ type: 'room.typing', room_id: w.roomId, user }));
       }
       await pipeline.exec();
       await new Promise((r) => setTimeout(r, 50));

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../../../config/types.js';
 import { createApp } from '../../../service/app.js';
 import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
+import { Presence } from '../../../service/presence.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
 import { domainDeps } from '../../../service/wiring.js';
 import { Hub } from '../../../service/ws/hub.js';
@@ -98,11 +99,12 @@ export async function startService(
   // The WebSocket endpoint as the service process attaches it; a small send buffer, so tests can
   // show a slow client being disconnected.
   const hub = new Hub(new Redis(redisUrl, { maxRetriesPerRequest: null }));
-  const sockets = attachWebSockets(server as HttpServer, domain, hub, logger, {
-    allowedOrigins: config.service.allowedOrigins,
-    maxBufferedBytes: 64 * 1024,
-    typingExpiresMs: 300,
-  });
+  const presence = new Presence(redis, domain.events);
+  const sockets = attachWebSockets(
+    server as HttpServer,
+    { deps: domain, hub, presence, logger, options: { maxBufferedBytes: 64 * 1024, typingExpiresMs: 300 } },
+    config.service.allowedOrigins,
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (method: string, path: string, options: CallOptions = {}, via = transport): Promise<Answer> => {
