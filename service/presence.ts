@@ -100,7 +100,8 @@ export class Presence {
 
 /**
  * beat's presenceCleanup job: removes lapsed entries (of connections whose service process died) and
- * announces each user left with none. Returns how many departures it announced.
+ * announces each user left with none — their typing ended, then their departure. Returns how many
+ * departures it announced.
  */
 export async function sweepPresence(redis: Redis, events: EventPublisher, now = Date.now()): Promise<number> {
   let announced = 0;
@@ -114,11 +115,10 @@ export async function sweepPresence(redis: Redis, events: EventPublisher, now = 
       const names = new Map(lapsed.map((m) => [m.split(':')[0], m.split(':').slice(2).join(':')]));
       const gone = (await redis.eval(SWEEP, 1, key, now)) as string[];
       for (const id of gone) {
-        await events.publish({
-          type: 'room.user_left',
-          room_id: roomId,
-          user: { id: Number(id), username: names.get(id) ?? '' },
-        });
+        const user = { id: Number(id), username: names.get(id) ?? '' };
+        // Its typing indicator died with its process: ended too (a no-op for clients that saw none).
+        await events.publish({ type: 'room.stop_typing', room_id: roomId, user });
+        await events.publish({ type: 'room.user_left', room_id: roomId, user });
         announced++;
       }
     }

@@ -238,9 +238,9 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     await ctx.service.redis.zadd(key, Date.now() - 1000, `${w.carol.id}:dead-connection:carol`);
     const events = redisPublisher(ctx.service.redis);
     expect(await sweepPresence(ctx.service.redis, events)).toBe(1);
-    expect(await alice.next((f) => f.type === 'user_leave' && f.user_id === w.carol.id)).toMatchObject({
-      username: 'carol',
-    });
+    // Its typing ended, then its departure.
+    expect(await alice.next((f) => f.user_id === w.carol.id)).toMatchObject({ type: 'user_stop_typing' });
+    expect(await alice.next((f) => f.user_id === w.carol.id)).toMatchObject({ type: 'user_leave', username: 'carol' });
     expect(await ctx.service.redis.zscore(key, `${w.carol.id}:dead-connection:carol`)).toBeNull();
     expect(await sweepPresence(ctx.service.redis, events)).toBe(0);
   });
