@@ -18,6 +18,7 @@ import { MENTION_QUEUE } from '../../service/queue/mentions.js';
 import { mentionProcessor } from '../../worker/mention-processor.js';
 import { prizmai, spawnPrizmai } from '../fixtures/cli.js';
 import { createSqliteDatabase } from '../fixtures/databases.js';
+import { eventually } from '../fixtures/eventually.js';
 import { tempDir } from '../fixtures/tmp.js';
 import { knexOf } from '../integration/support/harness.js';
 import { useService } from '../integration/support/world.js';
@@ -163,11 +164,10 @@ describe('prizmai chat commands', () => {
   it('notifications, unread, and marking read', async () => {
     await as('alice', ['send', 'Acme/general', 'look @bob']);
     // Two mentions of bob so far ("hello @bob", "look @bob"), each a notification once the worker ran.
-    let listed: string[] = [];
-    for (let i = 0; i < 100 && listed.length < 2; i++) {
-      listed = (await as('bob', ['notifications', '--unread'])).stdout.split('\n').filter(Boolean);
-      if (listed.length < 2) await new Promise((r) => setTimeout(r, 50));
-    }
+    const listed = await eventually(async () => {
+      const lines = (await as('bob', ['notifications', '--unread'])).stdout.split('\n').filter(Boolean);
+      return lines.length >= 2 ? lines : undefined;
+    });
     expect(listed).toEqual([
       expect.stringMatching(/^\d+\t\* \S+ alice mentioned you in #general$/),
       expect.stringMatching(/^\d+\t\* \S+ alice mentioned you in #general$/),
@@ -227,10 +227,7 @@ describe('prizmai chat commands', () => {
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line).message as string);
-    const waitFor = async (content: string) => {
-      for (let i = 0; i < 200 && !received().includes(content); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(received(), output.join('')).toContain(content);
-    };
+    const waitFor = (content: string) => eventually(() => (received().includes(content) ? true : undefined));
     try {
       await as('alice', ['send', 'Acme/general', 'one']);
       await waitFor('one');

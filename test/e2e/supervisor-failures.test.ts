@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portFree } from '../../cli/supervisor/preflight.js';
-import { alive, createStack, eventually, processesMentioning, spawnPrizmai, type TestStack } from '../fixtures/cli.js';
+import { alive, createStack, processesMentioning, spawnPrizmai, type TestStack } from '../fixtures/cli.js';
+import { eventually } from '../fixtures/eventually.js';
 
 const stacks: TestStack[] = [];
 const servers: Server[] = [];

@@ -4,7 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portFree } from '../../cli/supervisor/preflight.js';
-import { alive, createStack, eventually, processesMentioning, type TestStack } from '../fixtures/cli.js';
+import { alive, createStack, processesMentioning, type TestStack } from '../fixtures/cli.js';
+import { eventually } from '../fixtures/eventually.js';
 
 interface Row {
   name: string;

@@ -5,6 +5,7 @@ import { createApp } from '../../service/app.js';
 import { type ChatEvent, roomChannel, taskChannel } from '../../service/events.js';
 import { MENTION_QUEUE, type MentionJob } from '../../service/queue/mentions.js';
 import { databaseFactories } from '../fixtures/databases.js';
+import { eventually } from '../fixtures/eventually.js';
 import { knexOf, signUp } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
 
@@ -19,10 +20,9 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
   const post = (token: string, content: string, clientId?: string, roomId = w.roomId) =>
     api('POST', `/rooms/${roomId}/messages`, token, { content, ...(clientId ? { client_id: clientId } : {}) });
   const jobs = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j);
-  const eventually = async (check: () => boolean | Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await check()).toBe(true);
-  };
+  /** Until `check` holds (an error after 5 s). */
+  const until = (check: () => boolean | Promise<boolean>) =>
+    eventually(async () => ((await check()) ? true : undefined));
 
   beforeAll(async () => {
     w = await buildWorld(ctx.service);
@@ -89,7 +89,7 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     );
     expect(answer.status).toBe(201);
     expect(answer.body.message.mentions).toEqual(['alice', 'bob', 'john.doe']);
-    await eventually(async () => (await jobs()).length === before + 1);
+    await until(async () => (await jobs()).length === before + 1);
     const job = (await jobs()).find((j) => j.data.kind === 'message' && j.data.message_id === answer.body.message.id);
     expect(job?.id).toBe(`message-${answer.body.message.id}`);
     expect(job?.data).toMatchObject({ kind: 'message', room_id: w.roomId, author_id: w.alice.id });
@@ -112,7 +112,7 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
 
   it('publishes message.created once on the room’s channel after storing', async () => {
     const answer = await post(w.bob.token, 'live');
-    await eventually(() =>
+    await until(() =>
       events.some(
         (e) =>
           e.event.type === 'message.created' && 'message' in e.event && e.event.message.id === answer.body.message.id,
@@ -133,7 +133,7 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     expect(edited.status).toBe(200);
     expect(edited.body.message).toMatchObject({ id: original.id, content: 'final @alice', mentions: ['alice'] });
     expect(Date.parse(edited.body.message.edited_at)).toBeGreaterThanOrEqual(Date.parse(original.created_at));
-    await eventually(() =>
+    await until(() =>
       events.some(
         (e) => e.event.type === 'message.edited' && 'message' in e.event && e.event.message.id === original.id,
       ),
@@ -163,7 +163,7 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     // The room creator (alice) may delete bob's message.
     const bobs = (await post(w.bob.token, 'by bob')).body.message;
     expect((await api('DELETE', `/messages/${bobs.id}`, w.alice.token)).status).toBe(200);
-    await eventually(() =>
+    await until(() =>
       events.some((e) => e.event.type === 'message.deleted' && 'message' in e.event && e.event.message.id === bobs.id),
     );
   });
@@ -213,9 +213,7 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     });
     expect(repeat.status).toBe(200);
     expect(repeat.body.comment).toEqual(first.body.comment);
-    await eventually(() =>
-      events.some((e) => e.channel === taskChannel(w.taskId) && e.event.type === 'comment.created'),
-    );
+    await until(() => events.some((e) => e.channel === taskChannel(w.taskId) && e.event.type === 'comment.created'));
     const job = (await jobs()).find((j) => j.id === `comment-${first.body.comment.id}`);
     expect(job?.data).toMatchObject({
       kind: 'comment',

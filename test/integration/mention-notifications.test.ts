@@ -10,6 +10,7 @@ import { type ChatEvent, redisPublisher, userChannel } from '../../service/event
 import { MENTION_QUEUE, type MentionJob } from '../../service/queue/mentions.js';
 import { mentionProcessor } from '../../worker/mention-processor.js';
 import { databaseFactories } from '../fixtures/databases.js';
+import { eventually } from '../fixtures/eventually.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
 
@@ -28,14 +29,6 @@ describe.each(databaseFactories())('mention notifications on $dialect', (factory
     db: { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) },
     events: redisPublisher(publisher),
   });
-  const eventually = async <T>(check: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 250; i++) {
-      const value = await check();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('condition not met within 5 s');
-  };
   const notificationsOf = async (token: string) => (await api('GET', '/notifications', token)).body.notifications;
   // Read again once completed: a job read before it finished carries no return value.
   const completed = (jobId: string) =>

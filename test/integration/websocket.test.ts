@@ -9,6 +9,7 @@ import { createMentionNotifications } from '../../service/domain/mention-notific
 import { redisPublisher, roomChannel } from '../../service/events.js';
 import { sweepPresence } from '../../service/presence.js';
 import { databaseFactories } from '../fixtures/databases.js';
+import { eventually } from '../fixtures/eventually.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
 
@@ -201,9 +202,7 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     // The earlier tests' connections are still open (and present): close them first.
     for (const ws of clients.splice(0)) ws.terminate();
     const key = `prizmai:presence:${w.roomId}`;
-    for (let i = 0; i < 100 && (await ctx.service.redis.zcard(key)) > 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(await ctx.service.redis.zcard(key)).toBe(0);
+    await eventually(async () => ((await ctx.service.redis.zcard(key)) === 0 ? true : undefined));
     const alice = await connect(w.alice.token);
     alice.send({ type: 'subscribe', stream: `room:${w.roomId}` });
     await alice.next((f) => f.type === 'subscribed');
