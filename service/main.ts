@@ -7,11 +7,9 @@ import { requireCjs } from './cjs.js';
 import { openDatabase } from './db/orm.js';
 import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
-import { Presence } from './presence.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { redisUrlOf } from './redis-url.js';
 import { domainDeps } from './wiring.js';
-import { Hub } from './ws/hub.js';
 import { attachWebSockets } from './ws/server.js';
 
 const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
@@ -31,20 +29,21 @@ async function main(): Promise<void> {
     // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
     setTimeout(() => mentions.preload(), 1000).unref();
   });
-  // WebSocket fan-out: one Redis subscriber connection for all of this process's clients.
-  const hub = new Hub(new Redis(redisUrlOf(config), { maxRetriesPerRequest: null }));
-  const presence = new Presence(redis, domain.events);
-  const sockets = attachWebSockets(
-    server as Server,
-    { deps: domain, hub, presence, logger, options: { maxBufferedBytes: 1024 * 1024 } },
-    config.service.allowedOrigins,
-  );
+  const sockets = attachWebSockets(server as Server, {
+    deps: domain,
+    redis,
+    // Fan-out: one Redis subscriber connection for all of this process's clients.
+    subscriber: new Redis(redisUrlOf(config), { maxRetriesPerRequest: null }),
+    logger,
+    allowedOrigins: config.service.allowedOrigins,
+    options: { maxBufferedBytes: 1024 * 1024 },
+  });
 
   stopOnSignals(
     (signal) => logger.info('service stopping', { signal }),
     [
       [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
-      [() => mentions.close(), () => hub.close()],
+      [() => mentions.close()],
       [() => orm.close(), () => redis.quit()],
     ],
   );

@@ -8,11 +8,15 @@ import { noQuery } from './no-query.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
+/** The token of an `Authorization: Bearer <token>` header (HTTP routes and the WebSocket handshake). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return BEARER.exec(header ?? '')?.[1];
+}
+
 /** `Authorization: Bearer <token>` → the caller, or 401. */
 export function requireAuth(deps: DomainDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const match = BEARER.exec(c.req.header('authorization') ?? '');
-    const token = match?.[1];
+    const token = bearerToken(c.req.header('authorization'));
     const actor = token ? await authenticate(deps, token) : null;
     if (!actor || !token) {
       c.header('WWW-Authenticate', 'Bearer');

@@ -1,14 +1,19 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../domain/auth.js';
-import { type Alias, Connection, type ConnectionShared } from './connection.js';
+import type { DomainDeps } from '../domain/deps.js';
+import { bearerToken } from '../http/auth.js';
+import type { Logger } from '../log.js';
+import { Presence } from '../presence.js';
+import { type Alias, Connection, type ConnectionOptions, type ConnectionShared } from './connection.js';
+import { Hub } from './hub.js';
 
 // `GET /ws` (SPEC §7), and the seed's `/ws/chat-room/:id/` and `/ws/task-comments/:id/`: authenticated at the handshake by `Authorization: Bearer` or `?token=`; a bad
 // token is answered 401 and never upgraded. Browser pages of other origins are refused (403) unless
 // `service.allowedOrigins` lists them.
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 /** The largest frame a client may send (a message is at most 10,000 characters). */
 const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -37,8 +42,27 @@ function sameOrigin(request: IncomingMessage, origin: string): boolean {
   }
 }
 
-export function attachWebSockets(server: Server, shared: ConnectionShared, allowedOrigins: string[]) {
-  const { deps, logger } = shared;
+export interface WebSocketSetup {
+  deps: DomainDeps;
+  /** A normal connection (presence) and a connection of its own for subscribing (fan-out). */
+  redis: Redis;
+  subscriber: Redis;
+  logger: Logger;
+  allowedOrigins: string[];
+  options: ConnectionOptions;
+}
+
+/** The WebSocket endpoints on `server`, with the process's fan-out hub and presence. */
+export function attachWebSockets(server: Server, setup: WebSocketSetup) {
+  const { deps, logger, allowedOrigins } = setup;
+  const hub = new Hub(setup.subscriber);
+  const shared: ConnectionShared = {
+    deps,
+    hub,
+    presence: new Presence(setup.redis, deps.events),
+    logger,
+    options: setup.options,
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -57,7 +81,7 @@ export function attachWebSockets(server: Server, shared: ConnectionShared, allow
         `origin ${origin} may not open WebSockets (service.allowedOrigins)`,
       );
     }
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
+    const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? '';
     const actor = token ? await authenticate(deps, token) : null;
     if (!actor) {
       return refuse(
@@ -80,11 +104,13 @@ export function attachWebSockets(server: Server, shared: ConnectionShared, allow
   });
 
   return {
-    /** Closes every connection (1001, going away) and stops accepting new ones. */
-    close: () =>
-      new Promise<void>((resolve) => {
+    /** Closes every connection (1001, going away), stops accepting new ones, and the hub. */
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const client of wss.clients) client.close(1001, 'service stopping');
         wss.close(() => resolve());
-      }),
+      });
+      await hub.close();
+    },
   };
 }

@@ -7,10 +7,8 @@ import type { ResolvedConfig } from '../../../config/types.js';
 import { createApp } from '../../../service/app.js';
 import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
-import { Presence } from '../../../service/presence.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
 import { domainDeps } from '../../../service/wiring.js';
-import { Hub } from '../../../service/ws/hub.js';
 import { attachWebSockets } from '../../../service/ws/server.js';
 import type { DatabaseFactory, TestDatabase } from '../../fixtures/databases.js';
 
@@ -98,13 +96,14 @@ export async function startService(
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   // The WebSocket endpoint as the service process attaches it; a small send buffer, so tests can
   // show a slow client being disconnected.
-  const hub = new Hub(new Redis(redisUrl, { maxRetriesPerRequest: null }));
-  const presence = new Presence(redis, domain.events);
-  const sockets = attachWebSockets(
-    server as HttpServer,
-    { deps: domain, hub, presence, logger, options: { maxBufferedBytes: 64 * 1024, typingExpiresMs: 300 } },
-    config.service.allowedOrigins,
-  );
+  const sockets = attachWebSockets(server as HttpServer, {
+    deps: domain,
+    redis,
+    subscriber: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    logger,
+    allowedOrigins: config.service.allowedOrigins,
+    options: { maxBufferedBytes: 64 * 1024, typingExpiresMs: 300 },
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (method: string, path: string, options: CallOptions = {}, via = transport): Promise<Answer> => {
@@ -135,7 +134,6 @@ export async function startService(
   const close = () => {
     closed ??= (async () => {
       await Promise.allSettled([sockets.close(), new Promise<void>((resolve) => server.close(() => resolve()))]);
-      await Promise.allSettled([hub.close()]);
       await Promise.allSettled([mentions.close()]);
       await Promise.allSettled([orm.close(true)]);
       redis.disconnect();
