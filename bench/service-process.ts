@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../cli/supervisor/free-ports.js';
-import type { ResolvedConfig } from '../config/types.js';
+import { loadConfig } from '../config/load.js';
 
 export interface BenchService {
   base: string;
@@ -43,24 +43,18 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
   );
   let service: ChildProcess | undefined;
   try {
-    const config: ResolvedConfig = {
-      stateDir: dir,
-      service: { host: '127.0.0.1', port, allowedOrigins: [] },
-      redis: { url: `redis://127.0.0.1:${redisPort}`, port: redisPort, bin: 'redis-server' },
-      database: { url: databaseUrl },
-      worker: { concurrency: 1 },
-      beat: {
-        schedules: {
-          presenceCleanup: { everyMs: 10_000, enabled: false },
-          unreadDigest: { everyMs: 3_600_000, enabled: false },
-          notificationRetention: { everyMs: 86_400_000, enabled: false },
-        },
+    // The configuration as the CLI would resolve it for this folder; postsPerSecond 0 turns the
+    // per-user rate limit off (SPEC §3), as benchmarks need.
+    const { config } = await loadConfig({
+      cwd: dir,
+      env: {
+        PRIZMAI_STATE_DIR: dir,
+        PRIZMAI_PORT: String(port),
+        PRIZMAI_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        PRIZMAI_DATABASE_URL: databaseUrl,
+        PRIZMAI_POSTS_PER_SECOND: '0',
       },
-      auth: { registration: 'closed' },
-      stop: { timeoutMs: 5000 },
-      // postsPerSecond 0 turns the per-user rate limit off (SPEC §3), as benchmarks need.
-      limits: { postsPerSecond: 0, postBurst: 50, loginFailures: 10 },
-    };
+    });
     const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
     service = spawn(process.execPath, [main], {
       env: { ...process.env, PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config) },
