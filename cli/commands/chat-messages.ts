@@ -39,7 +39,8 @@ export async function history(roomRef: unknown, ...args: unknown[]): Promise<num
   const id = String(await roomIdOf(session, String(roomRef)));
   const page = await api(session, () => unwrap(session.client.rooms[':id'].messages.$get({ param: { id }, query })));
   if (options.json) printJson(page);
-  else for (const message of [...page.messages].sort((a, b) => a.id - b.id)) printLine(messageLine(message));
+  // Pages come oldest first (the API's order).
+  else for (const message of page.messages) printLine(messageLine(message));
   return 0;
 }
 

@@ -55,7 +55,8 @@ export async function comments(taskRef: unknown, ...args: unknown[]): Promise<nu
   const page = await api(session, () => unwrap(session.client.tasks[':id'].comments.$get({ param: { id }, query })));
   if (options.json) printJson(page);
   else {
-    for (const c of [...page.comments].sort((a, b) => a.id - b.id)) {
+    // Pages come oldest first (the API's order).
+    for (const c of page.comments) {
       printLine(`#${c.id} ${c.created_at} ${c.author.username}: ${c.content}`);
     }
   }
