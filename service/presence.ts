@@ -37,7 +37,8 @@ for _, m in ipairs(live) do
 end
 return 1`;
 
-// KEYS[1] room set; ARGV: now. Removes lapsed entries; returns the user ids left with none live.
+// KEYS[1] room set; ARGV: now. Removes lapsed entries; returns one lapsed entry of each user left with
+// none live (it names the user).
 const SWEEP = `
 local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 if #lapsed == 0 then return {} end
@@ -48,12 +49,17 @@ for _, m in ipairs(live) do present[string.match(m, '^([^:]+):')] = true end
 local gone, seen = {}, {}
 for _, m in ipairs(lapsed) do
   local user = string.match(m, '^([^:]+):')
-  if not present[user] and not seen[user] then seen[user] = true; table.insert(gone, user) end
+  if not present[user] and not seen[user] then seen[user] = true; table.insert(gone, m) end
 end
 return gone`;
 
 /** A member of a room's set: `<userId>:<connectionId>:<username>` (the name, for the departure frame). */
 const memberOf = (user: UserRef, connectionId: string) => `${user.id}:${connectionId}:${user.username}`;
+
+function userOf(member: string): UserRef {
+  const [id, , ...name] = member.split(':');
+  return { id: Number(id), username: name.join(':') };
+}
 
 export class Presence {
   constructor(
@@ -111,11 +117,9 @@ export async function sweepPresence(redis: Redis, events: EventPublisher, now = 
     cursor = next;
     for (const key of keys) {
       const roomId = Number(key.slice(KEY_PREFIX.length));
-      const lapsed = await redis.zrangebyscore(key, '-inf', `(${now}`);
-      const names = new Map(lapsed.map((m) => [m.split(':')[0], m.split(':').slice(2).join(':')]));
       const gone = (await redis.eval(SWEEP, 1, key, now)) as string[];
-      for (const id of gone) {
-        const user = { id: Number(id), username: names.get(id) ?? '' };
+      for (const member of gone) {
+        const user = userOf(member);
         // Its typing indicator died with its process: ended too (a no-op for clients that saw none).
         await events.publish({ type: 'room.stop_typing', room_id: roomId, user });
         await events.publish({ type: 'room.user_left', room_id: roomId, user });
