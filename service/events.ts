@@ -21,10 +21,11 @@ export function userChannel(userId: number): string {
 }
 
 export type ChatEvent =
-  | { type: 'message.created'; room_id: number; message: MessageView }
+  /** prev_id: the room's previous message (0 for its first), so a feed can tell the next item from a gap. */
+  | { type: 'message.created'; room_id: number; prev_id: number; message: MessageView }
   | { type: 'message.edited'; room_id: number; message: MessageView }
   | { type: 'message.deleted'; room_id: number; message: MessageView }
-  | { type: 'comment.created'; task_id: number; comment: CommentView }
+  | { type: 'comment.created'; task_id: number; prev_id: number; comment: CommentView }
   | { type: 'room.member_joined'; room_id: number; user: UserRef }
   | { type: 'room.member_left'; room_id: number; user: UserRef }
   | { type: 'room.deleted'; room_id: number }
@@ -32,9 +33,20 @@ export type ChatEvent =
   | { type: 'room.user_left'; room_id: number; user: UserRef }
   | { type: 'room.typing'; room_id: number; user: UserRef }
   | { type: 'room.stop_typing'; room_id: number; user: UserRef }
-  | { type: 'notification.created'; user_id: number; notification: NotificationView; unread_count: number };
+  | { type: 'notification.created'; user_id: number; notification: NotificationView; unread_count: number }
+  | ControlEvent;
+
+/**
+ * `prizmai:control`: changes every service process must hear whatever its clients follow — access to a
+ * board's rooms and tasks ended, a token revoked (cached handshakes forget it).
+ */
+export const CONTROL_CHANNEL = 'prizmai:control';
+export type ControlEvent =
+  | { type: 'board.member_removed'; board_id: number; user: UserRef }
+  | { type: 'token.revoked'; token_hash: string };
 
 export function channelOf(event: ChatEvent): string {
+  if (event.type === 'board.member_removed' || event.type === 'token.revoked') return CONTROL_CHANNEL;
   if (event.type === 'notification.created') return userChannel(event.user_id);
   return 'task_id' in event ? taskChannel(event.task_id) : roomChannel(event.room_id);
 }

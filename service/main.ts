@@ -8,9 +8,9 @@ import { openDatabase } from './db/orm.js';
 import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
+import { attachWebSockets } from './realtime/upgrade.js';
 import { redisUrlOf } from './redis-url.js';
 import { domainDeps } from './wiring.js';
-import { attachWebSockets } from './ws/server.js';
 
 const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
 
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   // Redis connects over the network while the ORM initialises.
   const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
   const mentions = bullMentionQueue(redis);
-  const domain = domainDeps({ config, orm, redis, mentions, logger });
+  // Publishing pipelines what a batch of posts publishes together into one write.
+  const publisher = new Redis(redisUrlOf(config), { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  const domain = domainDeps({ config, orm, redis, publisher, mentions, logger });
   const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     [
       [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
       [() => mentions.close()],
-      [() => orm.close(), () => redis.quit()],
+      [() => orm.close(), () => redis.quit(), () => publisher.quit()],
     ],
   );
 }

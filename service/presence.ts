@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { UserRef } from './domain/views.js';
 import type { EventPublisher } from './events.js';
 
-// Who is in a room right now (SPEC §7 user_join / user_leave): one entry per WebSocket connection
-// following the room, in a Redis sorted set per room scored by when the entry lapses, so every service
+// Who is in a room right now (SPEC §7 user_join / user_leave): one entry per service process with
+// connections of the user following the room (realtime/room-presence.ts counts them locally), in a Redis sorted set per room scored by when the entry lapses, so every service
 // process sees the same presence and a process that dies leaves entries that simply lapse. A user joins
 // with their first live entry and leaves with their last; the scripts decide that atomically. Live
 // connections refresh their entries; beat's presenceCleanup job sweeps lapsed ones (and announces the
@@ -82,12 +82,12 @@ export class Presence {
     if (first === 1) await this.events.publish({ type: 'room.user_joined', room_id: roomId, user });
   }
 
-  /** Keeps a connection's entries alive. */
-  async refresh(roomIds: number[], user: UserRef, connectionId: string): Promise<void> {
+  /** Keeps entries alive, in one round trip. */
+  async refresh(entries: { roomId: number; user: UserRef }[], connectionId: string): Promise<void> {
     const expiry = Date.now() + PRESENCE_TTL_MS;
-    await Promise.all(
-      roomIds.map((roomId) => this.redis.zadd(keyOf(roomId), 'XX', expiry, memberOf(user, connectionId))),
-    );
+    const pipeline = this.redis.pipeline();
+    for (const { roomId, user } of entries) pipeline.zadd(keyOf(roomId), 'XX', expiry, memberOf(user, connectionId));
+    await pipeline.exec();
   }
 
   /** A connection stops following the room; announces the user if it was their last live one there. */

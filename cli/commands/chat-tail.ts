@@ -2,7 +2,7 @@
 // WebSocket. It resubscribes with `after` the last id it printed whenever the connection drops (or the
 // service closes it for falling behind), so nothing is lost and nothing printed twice. Ctrl-C ends it.
 import { unwrap } from '../../service/client.js';
-import { messageFrame } from '../../service/ws/protocol.js';
+import { messageFrame } from '../../service/realtime/protocol.js';
 import { wholeNumber } from '../chat/pages.js';
 import { roomIdOf } from '../chat/refs.js';
 import { api, signedInSession } from '../chat/session.js';

@@ -23,6 +23,27 @@ export interface OpenOptions {
   migrator?: boolean;
 }
 
+/**
+ * Set on every connection the pool opens (a pragma reaches only the connection it runs on): WAL, so
+ * readers never wait for the writer; synchronous=NORMAL, the setting WAL is designed for — a commit
+ * survives a crash of any process, only an OS crash or power loss can take the last commits since the
+ * previous checkpoint; busy_timeout, so a writer waits up to 5 s for another process's write lock
+ * instead of failing; foreign keys enforced.
+ */
+function sqlitePragmas(
+  connection: { pragma(source: string): unknown },
+  done: (error: Error | null, connection: unknown) => void,
+): void {
+  try {
+    for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON']) {
+      connection.pragma(pragma);
+    }
+    done(null, connection);
+  } catch (error) {
+    done(error as Error, connection);
+  }
+}
+
 /** Opens the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`); drivers load lazily. */
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<MikroORM> {
   const withMigrator = options.migrator !== false;
@@ -52,12 +73,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     const path = databaseUrl.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const { MikroORM } = requireCjs('@mikro-orm/better-sqlite') as typeof import('@mikro-orm/better-sqlite');
-    const orm = await MikroORM.init({ ...common, dbName: path, extensions });
-    // WAL lets readers run beside the single writer; busy_timeout waits out other processes' writes.
-    await orm.em.getConnection().execute('pragma journal_mode = wal');
-    await orm.em.getConnection().execute('pragma busy_timeout = 5000');
-    await orm.em.getConnection().execute('pragma foreign_keys = on');
-    return orm;
+    return MikroORM.init({ ...common, dbName: path, extensions, pool: { afterCreate: sqlitePragmas } });
   }
   const { MikroORM } = requireCjs('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
   return MikroORM.init({

@@ -7,6 +7,7 @@ import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { userView } from './presenters.js';
+import { publishStored } from './publish.js';
 import { hashToken } from './tokens.js';
 import { createUser, issueToken } from './users.js';
 import type { UserView } from './views.js';
@@ -73,11 +74,14 @@ export async function login(deps: DomainDeps, input: { username: string; passwor
 
 /** Revokes the token in use. */
 export async function logout(deps: DomainDeps, token: string): Promise<void> {
+  const tokenHash = hashToken(token);
   await deps.db
     .knex('api_tokens')
-    .where('token_hash', hashToken(token))
+    .where('token_hash', tokenHash)
     .whereNull('revoked_at')
     .update({ revoked_at: deps.db.dialect === 'sqlite' ? Date.now() : new Date() });
+  // Service processes that remember this token for WebSocket handshakes forget it now.
+  await publishStored(deps, { type: 'token.revoked', token_hash: tokenHash });
 }
 
 /** The user a bearer token belongs to, or null for an unknown or revoked token. */

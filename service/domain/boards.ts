@@ -1,9 +1,10 @@
 import { type BoardAccess, boardOfMember, notFound, userByName } from './access.js';
 import type { Actor } from './actor.js';
-import { now, type Sql } from './db.js';
+import { now, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { boardView, userView } from './presenters.js';
+import { publishStored } from './publish.js';
 import type { BoardView, UserView } from './views.js';
 
 function boardsQuery(sql: Sql) {
@@ -14,7 +15,7 @@ function boardsQuery(sql: Sql) {
 
 /** A new board; its creator is its owner and first member. */
 export async function createBoard(deps: DomainDeps, actor: Actor, input: { name: string }): Promise<BoardView> {
-  const id = await deps.db.knex.transaction(async (trx) => {
+  const id = await writeTransaction(deps.db, async (trx) => {
     const at = now(deps.db);
     const [row] = await trx('boards').insert({ name: input.name, owner_id: actor.id, created_at: at }).returning('id');
     const boardId = (row as { id: number }).id;
@@ -83,7 +84,7 @@ export async function removeBoardMember(deps: DomainDeps, actor: Actor, boardId:
   const user = await userByName(deps.db.knex, username);
   if (!user) throw notFound('member');
   if (user.id === board.owner_id) throw new DomainError('conflict', 'the owner cannot be removed from their board');
-  const removed = await deps.db.knex.transaction(async (trx) => {
+  const removed = await writeTransaction(deps.db, async (trx) => {
     const count = await trx('board_members').where({ board_id: boardId, user_id: user.id }).delete();
     await trx('room_members')
       .where('user_id', user.id)
@@ -92,4 +93,10 @@ export async function removeBoardMember(deps: DomainDeps, actor: Actor, boardId:
     return count;
   });
   if (removed === 0) throw notFound('member');
+  // Their WebSocket subscriptions to the board's rooms and tasks end at once, in every service process.
+  await publishStored(deps, {
+    type: 'board.member_removed',
+    board_id: boardId,
+    user: { id: user.id, username: user.username },
+  });
 }

@@ -1,12 +1,11 @@
 import { taskOfMember } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { now, num, type Sql } from './db.js';
+import { num, type Sql } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
-import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
-import { parseMentions, resolveMentions } from './mentions.js';
+import { parseMentions } from './mentions.js';
 import { commentView, insertedPostRow } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { CommentView, Page } from './views.js';
@@ -43,29 +42,24 @@ async function present(sql: Sql, rows: CommentRow[]): Promise<CommentView[]> {
   return rows.map((row) => commentView(row, byComment.get(row.id) ?? []));
 }
 
-async function byClientId(sql: Sql, authorId: number, clientId: string): Promise<CommentRow | undefined> {
-  return (await commentsQuery(sql).where({ 'c.author_id': authorId, 'c.client_id': clientId }).first()) as
-    | CommentRow
-    | undefined;
-}
-
-async function idempotentAnswer(sql: Sql, existing: CommentRow, taskId: number): Promise<CommentView> {
-  if (existing.task_id !== taskId) {
-    throw new DomainError('conflict', 'client_id was already used for a comment on another task', 'client_id');
-  }
-  const [view] = await present(sql, [existing]);
-  return view as CommentView;
-}
-
 export interface CommentResult {
   comment: CommentView;
   created: boolean;
+  /** Settles once `comment.created` is published and the mention job queued (see PostResult). */
+  announced: Promise<void>;
+}
+
+async function loadComment(sql: Sql, commentId: number): Promise<CommentView> {
+  const row = (await commentsQuery(sql).where('c.id', commentId).first()) as CommentRow | undefined;
+  if (!row) throw new DomainError('not_found', 'comment not found');
+  const [view] = await present(sql, [row]);
+  return view as CommentView;
 }
 
 /**
  * Posts a task comment: the same write path as a message — rate limit, idempotency by client_id,
- * mentions among the board's members, `comment.created` published after commit, mention job queued.
- * The task row is locked on PostgreSQL so a task's comments commit in id order.
+ * mentions among the board's members, `comment.created` published after commit with the task's
+ * previous comment id, mention job queued.
  */
 export async function postComment(
   deps: DomainDeps,
@@ -76,53 +70,42 @@ export async function postComment(
   const content = normaliseContent(input.content);
   const clientId = checkClientId(input.client_id);
   await deps.limiter.take(actor.id);
-  const { db } = deps;
-  let boardId = 0;
-  const outcome = await idempotentWrite(db, clientId, {
-    prepare: async (trx) => {
-      boardId = (await taskOfMember(trx, taskId, actor)).board_id;
-      if (db.dialect === 'postgresql') await trx('tasks').where('id', taskId).forUpdate().select('id');
-    },
-    find: (sql, id) => byClientId(sql, actor.id, id),
-    write: async (trx) => {
-      const mentioned = await resolveMentions(
-        trx,
-        parseMentions(content),
-        { table: 'board_members', column: 'board_id', id: boardId },
-        actor.id,
-      );
-      const createdAt = now(db);
-      const [row] = await trx('task_comments')
-        .insert({ task_id: taskId, author_id: actor.id, content, client_id: clientId, created_at: createdAt })
-        .returning('id');
-      const id = num((row as { id: unknown }).id);
-      if (mentioned.length > 0) {
-        await trx('comment_mentions').insert(mentioned.map((user) => ({ comment_id: id, user_id: user.id })));
-      }
-      const comment = commentView(
-        { ...insertedPostRow(id, actor, content, clientId, createdAt), task_id: taskId },
-        mentioned.map((user) => user.username),
-      );
-      return { comment, mentioned };
-    },
+  const outcome = await deps.posts.write({
+    kind: 'comment',
+    actor,
+    parentId: taskId,
+    content,
+    clientId,
+    mentions: parseMentions(content),
   });
   if ('existing' in outcome) {
-    return { comment: await idempotentAnswer(db.knex, outcome.existing, taskId), created: false };
+    if (outcome.existing.parentId !== taskId) {
+      throw new DomainError('conflict', 'client_id was already used for a comment on another task', 'client_id');
+    }
+    return {
+      comment: await loadComment(deps.db.knex, outcome.existing.id),
+      created: false,
+      announced: Promise.resolve(),
+    };
   }
-  const { comment, mentioned } = outcome.created;
-  const recipient_ids = mentioned.map((user) => user.id).filter((id) => id !== actor.id);
-  await Promise.all([
-    publishStored(deps, { type: 'comment.created', task_id: taskId, comment }),
+  const { id, prevId, createdAt, mentioned } = outcome.created;
+  const comment = commentView(
+    { ...insertedPostRow(id, actor, content, clientId, createdAt), task_id: taskId },
+    mentioned.map((user) => user.username),
+  );
+  const recipient_ids = mentioned.map((user) => user.id).filter((userId) => userId !== actor.id);
+  const announced = Promise.all([
+    publishStored(deps, { type: 'comment.created', task_id: taskId, prev_id: prevId, comment }),
     recipient_ids.length === 0
       ? Promise.resolve()
       : deps.mentions
           .enqueue(
-            { kind: 'comment', comment_id: comment.id, task_id: taskId, author_id: actor.id, recipient_ids },
-            `comment-${comment.id}`,
+            { kind: 'comment', comment_id: id, task_id: taskId, author_id: actor.id, recipient_ids },
+            `comment-${id}`,
           )
           .catch((error: unknown) => deps.reportError('enqueue mention job', error)),
-  ]);
-  return { comment, created: true };
+  ]).then(() => {});
+  return { comment, created: true, announced };
 }
 
 /** Keyset history of a task's comments, for board members. */
@@ -136,4 +119,20 @@ export async function listComments(
   await taskOfMember(sql, taskId, actor);
   const { rows, has_more } = await keysetPage<CommentRow>(commentsQuery(sql).where('c.task_id', taskId), 'c.id', page);
   return { items: await present(sql, rows), has_more };
+}
+
+/** A task's comments after `after`, oldest first, for the task's real-time feed (see roomMessagesAfter). */
+export async function taskCommentsAfter(deps: DomainDeps, taskId: number, after: number, limit: number) {
+  const sql = deps.db.knex;
+  const { rows, has_more } = await keysetPage<CommentRow>(commentsQuery(sql).where('c.task_id', taskId), 'c.id', {
+    after,
+    limit,
+  });
+  return { items: await present(sql, rows), has_more };
+}
+
+/** The id of a task's newest comment, 0 when it has none. */
+export async function latestCommentId(deps: DomainDeps, taskId: number): Promise<number> {
+  const row = await deps.db.knex('task_comments').where('task_id', taskId).max('id as id').first();
+  return num((row as { id: unknown } | undefined)?.id ?? 0);
 }

@@ -68,3 +68,17 @@ export async function lockRow(trx: Knex.Transaction, db: Db, table: string, id: 
 export function bool(db: Db, value: boolean): boolean | number {
   return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
 }
+
+/**
+ * A write transaction. On SQLite its first statement takes the database's write lock (a DELETE that
+ * matches nothing still does), as `BEGIN IMMEDIATE` would — knex only issues `BEGIN`: a deferred
+ * transaction that reads and then writes fails at once with SQLITE_BUSY when another process (the
+ * worker) committed in between, which busy_timeout cannot help; one that holds the lock from the start
+ * waits for the other writer instead.
+ */
+export function writeTransaction<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.knex.transaction(async (trx) => {
+    if (db.dialect === 'sqlite') await trx.raw('delete from prizmai_migrations where 0');
+    return work(trx);
+  });
+}

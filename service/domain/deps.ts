@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import type { PostWriter } from '../db/post-writer.js';
 import type { EventPublisher } from '../events.js';
 import type { MentionQueue } from '../queue/mentions.js';
 import type { Db } from './db.js';
@@ -11,6 +12,8 @@ export interface DomainDeps {
   /** MikroORM's root entity manager (forked per use) for the user helpers shared with the CLI. */
   em: EntityManager;
   events: EventPublisher;
+  /** The write path of messages and comments (batched, in call order). */
+  posts: PostWriter;
   mentions: MentionQueue;
   limiter: PostLimiter;
   loginThrottle: LoginThrottle;

@@ -5,7 +5,9 @@ export type DomainErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** A dependency (Redis, the database) is down or not answering. */
+  | 'unavailable';
 
 /** A refused use case: the HTTP, WebSocket and CLI front ends each turn it into their own answer. */
 export class DomainError extends Error {

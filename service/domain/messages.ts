@@ -1,11 +1,9 @@
-import type { Knex } from '@mikro-orm/knex';
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { type Db, now, num, type Sql } from './db.js';
+import { now, num, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
-import { idempotentWrite } from './idempotent.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
 import { insertedPostRow, messageView } from './presenters.js';
@@ -62,38 +60,6 @@ async function loadMessage(sql: Sql, messageId: number): Promise<MessageView> {
   return view as MessageView;
 }
 
-/**
- * The room, if the actor is a member; inside a transaction on PostgreSQL the room row stays locked
- * until commit, so posts to one room are serialised and commit in id order (SPEC §7).
- */
-async function lockRoomOfMember(trx: Knex.Transaction, db: Db, roomId: number, actor: Actor): Promise<number> {
-  const query = trx('chat_rooms as r')
-    .join('room_members as rm', function () {
-      this.on('rm.room_id', 'r.id').andOnVal('rm.user_id', actor.id);
-    })
-    .where('r.id', roomId)
-    .first('r.id');
-  if (db.dialect === 'postgresql') query.forUpdate('r');
-  const row = await query;
-  if (!row) throw notFound('room');
-  return roomId;
-}
-
-/** The message an author already sent with this client_id, if any. */
-async function byClientId(sql: Sql, authorId: number, clientId: string): Promise<MessageRow | undefined> {
-  return (await messagesQuery(sql).where({ 'm.author_id': authorId, 'm.client_id': clientId }).first()) as
-    | MessageRow
-    | undefined;
-}
-
-async function idempotentAnswer(sql: Sql, existing: MessageRow, roomId: number): Promise<MessageView> {
-  if (existing.room_id !== roomId) {
-    throw new DomainError('conflict', 'client_id was already used for a message in another room', 'client_id');
-  }
-  const [view] = await present(sql, [existing]);
-  return view as MessageView;
-}
-
 async function insertMentions(trx: Sql, messageId: number, roomId: number, users: MentionedUser[]): Promise<void> {
   if (users.length === 0) return;
   await trx('message_mentions').insert(
@@ -129,12 +95,19 @@ export interface PostResult {
   message: MessageView;
   /** False when the client_id was seen before and the original message is returned. */
   created: boolean;
+  /**
+   * Settles once `message.created` is published and the mention job queued (never rejects: failures
+   * are reported). HTTP answers after it; the WebSocket acks at once, before the broadcast can arrive.
+   */
+  announced: Promise<void>;
 }
 
 /**
  * Posts a message: rate-limited per user, idempotent by (author, client_id), mentions resolved among
- * the room's members and stored with it; once committed, `message.created` is published and mention
- * notifications are queued for the worker. HTTP and WebSocket both post through here.
+ * the room's members and stored with it (the post writer, in one transaction); once committed,
+ * `message.created` is published with the room's previous message id, and mention notifications are
+ * queued for the worker. HTTP and WebSocket both post through here, and a caller's posts are written
+ * in the order of its calls.
  */
 export async function postMessage(
   deps: DomainDeps,
@@ -145,39 +118,34 @@ export async function postMessage(
   const content = normaliseContent(input.content);
   const clientId = checkClientId(input.client_id);
   await deps.limiter.take(actor.id);
-  const { db } = deps;
-  const outcome = await idempotentWrite(db, clientId, {
-    prepare: (trx) => lockRoomOfMember(trx, db, roomId, actor),
-    find: (sql, id) => byClientId(sql, actor.id, id),
-    write: async (trx) => {
-      const mentioned = await resolveMentions(
-        trx,
-        parseMentions(content),
-        { table: 'room_members', column: 'room_id', id: roomId },
-        actor.id,
-      );
-      const createdAt = now(db);
-      const [row] = await trx('chat_messages')
-        .insert({ room_id: roomId, author_id: actor.id, content, client_id: clientId, created_at: createdAt })
-        .returning('id');
-      const id = num((row as { id: unknown }).id);
-      await insertMentions(trx, id, roomId, mentioned);
-      const message = messageView(
-        { ...insertedPostRow(id, actor, content, clientId, createdAt), room_id: roomId },
-        mentioned.map((user) => user.username),
-      );
-      return { message, mentioned };
-    },
+  const outcome = await deps.posts.write({
+    kind: 'message',
+    actor,
+    parentId: roomId,
+    content,
+    clientId,
+    mentions: parseMentions(content),
   });
   if ('existing' in outcome) {
-    return { message: await idempotentAnswer(db.knex, outcome.existing, roomId), created: false };
+    if (outcome.existing.parentId !== roomId) {
+      throw new DomainError('conflict', 'client_id was already used for a message in another room', 'client_id');
+    }
+    return {
+      message: await loadMessage(deps.db.knex, outcome.existing.id),
+      created: false,
+      announced: Promise.resolve(),
+    };
   }
-  const { message, mentioned } = outcome.created;
-  await Promise.all([
-    publishStored(deps, { type: 'message.created', room_id: roomId, message }),
-    enqueueMentions(deps, { id: message.id, room_id: roomId, author_id: actor.id }, mentioned, `message-${message.id}`),
-  ]);
-  return { message, created: true };
+  const { id, prevId, createdAt, mentioned } = outcome.created;
+  const message = messageView(
+    { ...insertedPostRow(id, actor, content, clientId, createdAt), room_id: roomId },
+    mentioned.map((user) => user.username),
+  );
+  const announced = Promise.all([
+    publishStored(deps, { type: 'message.created', room_id: roomId, prev_id: prevId, message }),
+    enqueueMentions(deps, { id, room_id: roomId, author_id: actor.id }, mentioned, `message-${id}`),
+  ]).then(() => {});
+  return { message, created: true, announced };
 }
 
 /** The message with the room it is in, if the actor is a member of that room. */
@@ -204,7 +172,7 @@ export async function editMessage(
 ): Promise<MessageView> {
   const content = normaliseContent(input.content);
   const { db } = deps;
-  const { roomId, added } = await db.knex.transaction(async (trx) => {
+  const { roomId, added } = await writeTransaction(db, async (trx) => {
     const found = await visibleMessage(trx, actor, messageId);
     if (found.author_id !== actor.id) throw new DomainError('forbidden', 'only the author may edit a message');
     if (found.deleted_at !== null && found.deleted_at !== undefined) {
@@ -247,7 +215,7 @@ export async function editMessage(
  */
 export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: number): Promise<MessageView> {
   const { db } = deps;
-  const outcome = await db.knex.transaction(async (trx) => {
+  const outcome = await writeTransaction(db, async (trx) => {
     const found = await visibleMessage(trx, actor, messageId);
     if (found.author_id !== actor.id && found.room_created_by_id !== actor.id) {
       throw new DomainError('forbidden', 'only the author or the room creator may delete a message');
@@ -300,4 +268,23 @@ export async function searchMessages(
     .whereRaw(`m.content ${dialect === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`, [pattern]);
   const { rows, has_more } = await keysetPage<MessageRow>(query, 'm.id', page);
   return { items: await present(sql, rows), has_more };
+}
+
+/**
+ * A room's messages after `after`, oldest first, for the room's real-time feed: no access check here —
+ * the feed checked each subscriber's membership when it subscribed and drops it when that ends.
+ */
+export async function roomMessagesAfter(deps: DomainDeps, roomId: number, after: number, limit: number) {
+  const sql = deps.db.knex;
+  const { rows, has_more } = await keysetPage<MessageRow>(messagesQuery(sql).where('m.room_id', roomId), 'm.id', {
+    after,
+    limit,
+  });
+  return { items: await present(sql, rows), has_more };
+}
+
+/** The id of a room's newest message, 0 when it has none. */
+export async function latestMessageId(deps: DomainDeps, roomId: number): Promise<number> {
+  const row = await deps.db.knex('chat_messages').where('room_id', roomId).max('id as id').first();
+  return num((row as { id: unknown } | undefined)?.id ?? 0);
 }

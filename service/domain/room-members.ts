@@ -1,6 +1,6 @@
 import { notFound, roomOfBoardMember, roomOfMember, userByName } from './access.js';
 import type { Actor } from './actor.js';
-import { now } from './db.js';
+import { now, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { userView } from './presenters.js';
@@ -40,7 +40,7 @@ export async function addRoomMember(
   const onBoard = await sql('board_members').where({ board_id: room.board_id, user_id: user.id }).first('id');
   if (!onBoard)
     throw new DomainError('invalid_request', `"${user.username}" is not a member of this board`, 'username');
-  const added = await sql.transaction(async (trx) => {
+  const added = await writeTransaction(deps.db, async (trx) => {
     const at = now(deps.db);
     const inserted = await trx('room_members')
       .insert({ room_id: roomId, user_id: user.id, created_at: at })

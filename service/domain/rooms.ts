@@ -1,6 +1,6 @@
 import { boardOfMember, notFound, type RoomAccess, roomOfMember } from './access.js';
 import type { Actor } from './actor.js';
-import { isUniqueViolation, now, type Sql } from './db.js';
+import { isUniqueViolation, now, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { roomView } from './presenters.js';
@@ -49,7 +49,7 @@ export async function createRoom(
   }
   const ids = new Set<number>([actor.id, ...members.map((m: { id: number }) => m.id)]);
   try {
-    const roomId = await sql.transaction(async (trx) => {
+    const roomId = await writeTransaction(deps.db, async (trx) => {
       const at = now(deps.db);
       const [row] = await trx('chat_rooms')
         .insert({

@@ -10,6 +10,7 @@ export const STATUS_OF: Record<DomainErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** SPEC §6: `{"error": {"code", "message"}}`, plus the offending `field` for invalid_request. */

@@ -34,12 +34,14 @@ export function commentsRoutes(deps: DomainDeps) {
         },
       }),
       async (c) => {
-        const { comment, created } = await postComment(
+        const { comment, created, announced } = await postComment(
           deps,
           c.get('actor'),
           c.req.valid('param').id,
           c.req.valid('json'),
         );
+        // Answered once subscribers and the worker have been told, as a caller of an API expects.
+        await announced;
         return created ? c.json({ comment }, 201) : c.json({ comment }, 200);
       },
     )

@@ -35,12 +35,14 @@ export function messagesRoutes(deps: DomainDeps) {
         },
       }),
       async (c) => {
-        const { message, created } = await postMessage(
+        const { message, created, announced } = await postMessage(
           deps,
           c.get('actor'),
           c.req.valid('param').id,
           c.req.valid('json'),
         );
+        // Answered once subscribers and the worker have been told, as a caller of an API expects.
+        await announced;
         return created ? c.json({ message }, 201) : c.json({ message }, 200);
       },
     )

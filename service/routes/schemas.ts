@@ -1,36 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { CLIENT_ID_MAX, CONTENT_MAX, contentProblem } from '../domain/content.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/keyset.js';
+import { ClientId, Content, IdNumber, MAX_ID, name, text, Username } from '../input/fields.js';
+
+export { ClientId, Content, IdNumber, MAX_ID, name, text, Username };
 
 // Request and response schemas: they validate every input and generate /openapi.json.
-
-/** PostgreSQL `int`: the largest id there can be. */
-export const MAX_ID = 2_147_483_647;
-
-// NUL cannot be stored in PostgreSQL text, and lone surrogates are not Unicode: refused everywhere.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const isCleanText = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
-
-/** A string free of NUL and unpaired surrogates. */
-export function text() {
-  return z.string().refine(isCleanText, 'must not contain NUL or invalid Unicode');
-}
-
-/** A trimmed name of 1–max characters. */
-export function name(max: number) {
-  return text()
-    .transform((value) => value.trim())
-    .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
-}
-
-const USERNAME = /^[A-Za-z0-9_.-]{1,150}$/;
-export const Username = z.string().regex(USERNAME, 'must be 1–150 letters, digits, "_", "." or "-"');
-
-export const Content = text()
-  .refine((value) => contentProblem(value) === null, `must be 1–${CONTENT_MAX} characters after trimming`)
-  .openapi({ minLength: 1, maxLength: CONTENT_MAX });
-
-export const ClientId = text().min(1).max(CLIENT_ID_MAX).optional();
 
 /** A positive integer id in a path or query: digits only, within PostgreSQL's int. */
 export const IdString = z
@@ -45,9 +19,6 @@ export const CursorString = z
   .regex(/^(0|[1-9][0-9]{0,9})$/, 'must be a non-negative integer id')
   .transform(Number)
   .refine((value) => value <= MAX_ID, `must be at most ${MAX_ID}`);
-
-/** An id in a JSON body. */
-export const IdNumber = z.number().int().min(1).max(MAX_ID);
 
 export const IdParams = z.object({ id: IdString.openapi({ param: { name: 'id', in: 'path' }, example: '42' }) });
 export const IdUsernameParams = z.object({

@@ -110,7 +110,8 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     expect(answer.body.message.mentions.sort()).toEqual(['alice', 'john.doe']);
   });
 
-  it('publishes message.created once on the room’s channel after storing', async () => {
+  it('publishes message.created once on the room’s channel after storing, with the room’s previous id', async () => {
+    const before = await post(w.bob.token, 'before');
     const answer = await post(w.bob.token, 'live');
     await until(() =>
       events.some(
@@ -121,7 +122,12 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     const mine = events.filter((e) => 'message' in e.event && e.event.message.id === answer.body.message.id);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.channel).toBe(roomChannel(w.roomId));
-    expect(mine[0]?.event).toEqual({ type: 'message.created', room_id: w.roomId, message: answer.body.message });
+    expect(mine[0]?.event).toEqual({
+      type: 'message.created',
+      room_id: w.roomId,
+      prev_id: before.body.message.id,
+      message: answer.body.message,
+    });
   });
 
   it('edits (author only): new content, edited_at, mentions re-parsed, message.edited published', async () => {

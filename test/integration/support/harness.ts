@@ -9,7 +9,7 @@ import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
 import { domainDeps } from '../../../service/wiring.js';
-import { attachWebSockets } from '../../../service/ws/server.js';
+import { attachWebSockets } from '../../../service/realtime/upgrade.js';
 import type { DatabaseFactory, TestDatabase } from '../../fixtures/databases.js';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

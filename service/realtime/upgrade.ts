@@ -2,20 +2,26 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
+import type { Actor } from '../domain/actor.js';
 import { authenticate } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
+import { hashToken } from '../domain/tokens.js';
 import { bearerToken } from '../http/auth.js';
 import type { Logger } from '../log.js';
 import { Presence } from '../presence.js';
-import { type Alias, Connection, type ConnectionOptions, type ConnectionShared } from './connection.js';
 import { Hub } from './hub.js';
+import { RoomPresence } from './room-presence.js';
+import { type Alias, Session, type SessionOptions, type SessionShared } from './session.js';
 
-// `GET /ws` (SPEC §7), and the seed's `/ws/chat-room/:id/` and `/ws/task-comments/:id/`: authenticated at the handshake by `Authorization: Bearer` or `?token=`; a bad
-// token is answered 401 and never upgraded. Browser pages of other origins are refused (403) unless
-// `service.allowedOrigins` lists them.
+// `GET /ws` (SPEC §7), and the seed's `/ws/chat-room/:id/` and `/ws/task-comments/:id/`: authenticated at
+// the handshake by `Authorization: Bearer` or `?token=`; a bad token is answered 401 and never upgraded.
+// Browser pages of other origins are refused (403) unless `service.allowedOrigins` lists them.
 
 /** The largest frame a client may send (a message is at most 10,000 characters). */
 const MAX_FRAME_BYTES = 64 * 1024;
+/** How long a token's user is remembered between handshakes; a revocation clears it at once. */
+const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_MAX = 10_000;
 
 function refuse(socket: Duplex, status: number, reason: string, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
@@ -42,6 +48,30 @@ function sameOrigin(request: IncomingMessage, origin: string): boolean {
   }
 }
 
+/** Token → user for a few seconds, keyed by the token's hash; `forget` honours a revocation. */
+class TokenCache {
+  private entries = new Map<string, { actor: Actor; until: number }>();
+
+  constructor(private readonly deps: DomainDeps) {}
+
+  async actorOf(token: string): Promise<Actor | null> {
+    if (token.length === 0 || token.length > 200) return null;
+    const hash = hashToken(token);
+    const cached = this.entries.get(hash);
+    if (cached && cached.until > Date.now()) return cached.actor;
+    const actor = await authenticate(this.deps, token);
+    if (actor) {
+      if (this.entries.size >= TOKEN_CACHE_MAX) this.entries = new Map();
+      this.entries.set(hash, { actor, until: Date.now() + TOKEN_CACHE_MS });
+    }
+    return actor;
+  }
+
+  forget(tokenHash: string): void {
+    this.entries.delete(tokenHash);
+  }
+}
+
 export interface WebSocketSetup {
   deps: DomainDeps;
   /** A normal connection (presence) and a connection of its own for subscribing (fan-out). */
@@ -49,21 +79,25 @@ export interface WebSocketSetup {
   subscriber: Redis;
   logger: Logger;
   allowedOrigins: string[];
-  options: ConnectionOptions;
+  options: SessionOptions;
+  /** Told of every database read a feed does for all its subscribers (tests count them). */
+  onFeedRead?: (channel: string, reason: string) => void;
 }
 
 /** The WebSocket endpoints on `server`, with the process's fan-out hub and presence. */
 export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   const { deps, logger, allowedOrigins } = setup;
-  const hub = new Hub(setup.subscriber);
-  const shared: ConnectionShared = {
-    deps,
-    hub,
-    presence: new Presence(setup.redis, deps.events),
+  const tokens = new TokenCache(deps);
+  const hub = new Hub(setup.subscriber, {
     logger,
-    options: setup.options,
-  };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    onTokenRevoked: (hash) => tokens.forget(hash),
+    ...(setup.onFeedRead ? { onFeedRead: setup.onFeedRead } : {}),
+  });
+  const presence = new RoomPresence(new Presence(setup.redis, deps.events), (error) =>
+    logger.error('presence update failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
+  const shared: SessionShared = { deps, hub, presence, logger, options: setup.options };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://service');
@@ -82,7 +116,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
       );
     }
     const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? '';
-    const actor = token ? await authenticate(deps, token) : null;
+    const actor = await tokens.actorOf(token);
     if (!actor) {
       return refuse(
         socket,
@@ -92,7 +126,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
         'a valid token is required (Authorization: Bearer or ?token=)',
       );
     }
-    wss.handleUpgrade(request, socket, head, (ws) => new Connection(ws, actor, shared, alias));
+    wss.handleUpgrade(request, socket, head, (ws) => new Session(ws, actor, shared, alias));
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -104,12 +138,14 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   });
 
   return {
+    hub,
     /** Closes every connection (1001, going away), stops accepting new ones, and the hub. */
     close: async () => {
       await new Promise<void>((resolve) => {
         for (const client of wss.clients) client.close(1001, 'service stopping');
         wss.close(() => resolve());
       });
+      presence.close();
       await hub.close();
     },
   };

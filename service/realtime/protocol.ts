@@ -1,22 +1,22 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import type { CommentView, MessageView, NotificationView } from '../domain/views.js';
 import type { ChatEvent } from '../events.js';
+import { Content, ClientId as HttpClientId, IdNumber as Id } from '../input/fields.js';
 
-// The frames of SPEC §7: what clients may send (validated), and what the server sends for each event.
-
-const Id = z.number().int().min(1).max(2_147_483_647);
+// The frames of SPEC §7: what clients may send (validated with the same fields as HTTP bodies, so a
+// frame refuses what a request refuses), and what the server sends for each event.
 export const Stream = z.string().regex(/^(room:[1-9][0-9]{0,9}|task:[1-9][0-9]{0,9}|notifications)$/, {
   error: 'expected room:<id>, task:<id> or notifications',
 });
-const ClientId = z.string().max(100).nullable().optional();
+const ClientId = HttpClientId.nullable();
 
 export const ClientFrame = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('subscribe'), stream: Stream, after: z.number().int().min(0).optional() }),
     z.strictObject({ type: z.literal('unsubscribe'), stream: Stream }),
-    z.strictObject({ type: z.literal('chat_message'), room_id: Id, message: z.string(), client_id: ClientId }),
-    z.strictObject({ type: z.literal('comment'), task_id: Id, comment: z.string(), client_id: ClientId }),
+    z.strictObject({ type: z.literal('chat_message'), room_id: Id, message: Content, client_id: ClientId }),
+    z.strictObject({ type: z.literal('comment'), task_id: Id, comment: Content, client_id: ClientId }),
     z.strictObject({ type: z.literal('typing'), room_id: Id }),
     z.strictObject({ type: z.literal('stop_typing'), room_id: Id }),
     z.strictObject({ type: z.literal('ping') }),
@@ -60,10 +60,7 @@ export function notificationFrame(notification: NotificationView, unreadCount: n
   return { type: 'notification', notification, unread_count: unreadCount };
 }
 
-/**
- * The frame of an event that is not a new item of its stream (new items are read from the database,
- * in id order, when their event arrives); undefined for those.
- */
+/** The frame of an event that is not a new item of its stream (those are `messageFrame`…); else undefined. */
 export function updateFrame(event: ChatEvent): ServerFrame | undefined {
   switch (event.type) {
     case 'message.edited':
@@ -91,4 +88,9 @@ export function updateFrame(event: ChatEvent): ServerFrame | undefined {
 
 export function errorFrame(code: string, message: string, ref?: string | null): ServerFrame {
   return { type: 'error', code, message, ...(ref ? { ref } : {}) };
+}
+
+/** A frame as sent: serialised once, the same bytes for every socket that gets it. */
+export function encode(frame: ServerFrame): Buffer {
+  return Buffer.from(JSON.stringify(frame));
 }

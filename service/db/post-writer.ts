@@ -1,0 +1,206 @@
+import type { Actor } from '../domain/actor.js';
+import { DomainError } from '../domain/errors.js';
+import type { MentionedUser, ParsedMentions } from '../domain/mentions.js';
+
+// The write path of a post (a chat message or a task comment), the one hot write of the service: it
+// checks access, settles idempotency by client_id, resolves mentions among the audience, assigns the
+// post's place in its stream (the id of the stream's previous post, so real-time feeds can tell a gap
+// from the next item) and stores it — all in one transaction that holds the stream's write lock from
+// its first statement, so it never fails for a concurrent writer (SQLite) and a stream's posts commit in
+// id order (PostgreSQL's row lock). Posts submitted together are written in one transaction (a group
+// commit), in the order submitted, each settled on its own: one refused post refuses nothing else.
+
+export type PostKind = 'message' | 'comment';
+
+export interface PostRequest {
+  kind: PostKind;
+  actor: Actor;
+  /** The room (message) or task (comment). */
+  parentId: number;
+  /** Trimmed, checked content. */
+  content: string;
+  clientId: string | null;
+  mentions: ParsedMentions;
+}
+
+export type PostOutcome =
+  /** Stored now: its id, the id of the stream's previous post (0 for the first), its timestamp. */
+  | { created: { id: number; prevId: number; createdAt: number | Date; mentioned: MentionedUser[] } }
+  /** The author's earlier post with this client_id (possibly in another room or task). */
+  | { existing: { id: number; parentId: number } };
+
+export interface PostWriter {
+  /** Settles with the outcome, or rejects with a DomainError (not_found) or a storage failure. */
+  write(request: PostRequest): Promise<PostOutcome>;
+}
+
+/** The tables of a kind of post. */
+export interface PostTables {
+  posts: 'chat_messages' | 'task_comments';
+  parent: 'room_id' | 'task_id';
+  mentions: 'message_mentions' | 'comment_mentions';
+  mentionPost: 'message_id' | 'comment_id';
+}
+
+export const POST_TABLES: Record<PostKind, PostTables> = {
+  message: { posts: 'chat_messages', parent: 'room_id', mentions: 'message_mentions', mentionPost: 'message_id' },
+  comment: { posts: 'task_comments', parent: 'task_id', mentions: 'comment_mentions', mentionPost: 'comment_id' },
+};
+
+/** At most this many posts in one transaction; the rest wait for the next one. */
+export const MAX_BATCH = 256;
+
+/**
+ * Collects what is submitted until the current macrotask ends, then hands it to `flush` as one batch;
+ * one batch is written at a time, and what arrives meanwhile forms the next.
+ */
+export class BatchQueue<T, R> {
+  private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+  private scheduled = false;
+
+  constructor(private readonly flush: (items: T[]) => Promise<(R | { error: unknown })[]>) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    try {
+      const results = await this.flush(batch.map((entry) => entry.item));
+      batch.forEach((entry, i) => {
+        const result = results[i] as R | { error: unknown };
+        if (result && typeof result === 'object' && 'error' in result) entry.reject(result.error);
+        else entry.resolve(result as R);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    } finally {
+      this.running = false;
+      this.schedule();
+    }
+  }
+}
+
+/**
+ * The mention rule shared by both dialects, over the audience rows found (members of the room, or of
+ * the task's board): `@all` is everyone but the author, plus any user named explicitly; ordered by name.
+ */
+export function pickMentioned(
+  found: { id: number; username: string; username_key: string }[],
+  parsed: ParsedMentions,
+  authorId: number,
+): MentionedUser[] {
+  const named = new Set(parsed.names);
+  return found
+    .filter((user) => named.has(user.username_key) || (parsed.all && user.id !== authorId))
+    .sort((a, b) => (a.username_key < b.username_key ? -1 : a.username_key > b.username_key ? 1 : 0))
+    .map((user) => ({ id: user.id, username: user.username }));
+}
+
+/**
+ * The statements of the write path, in SQL both dialects run as they are (`?` placeholders), so the two
+ * writers differ only in how they execute them.
+ */
+export function postStatements(kind: PostKind) {
+  const t = POST_TABLES[kind];
+  const audience =
+    kind === 'message'
+      ? {
+          access:
+            'select r.id as audience_id from chat_rooms r where r.id = ? and exists (select 1 from room_members m where m.room_id = r.id and m.user_id = ?)',
+          members: 'room_members a on a.user_id = u.id and a.room_id = ?',
+        }
+      : {
+          access:
+            'select t.board_id as audience_id from tasks t where t.id = ? and exists (select 1 from board_members m where m.board_id = t.board_id and m.user_id = ?)',
+          members: 'board_members a on a.user_id = u.id and a.board_id = ?',
+        };
+  return {
+    /** (parent id, author id) → the audience (room id, or the task's board id), if the author is in it. */
+    access: audience.access,
+    /** (author id, client id) → the earlier post. */
+    byClientId: `select id, ${t.parent} as parent_id from ${t.posts} where author_id = ? and client_id = ?`,
+    /** (audience id, username key) → that member. */
+    member: `select u.id, u.username, u.username_key from users u join ${audience.members} where u.username_key = ?`,
+    /** (audience id) → every member. */
+    members: `select u.id, u.username, u.username_key from users u join ${audience.members}`,
+    /** (parent id) → the stream's newest post. */
+    previous: `select id from ${t.posts} where ${t.parent} = ? order by id desc limit 1`,
+    /** (parent id, author id, content, client id, created at) → id. */
+    insert: `insert into ${t.posts} (${t.parent}, author_id, content, client_id, created_at) values (?, ?, ?, ?, ?) returning id`,
+    /** (post id, user id[, room id]). */
+    mention:
+      kind === 'message'
+        ? 'insert into message_mentions (message_id, user_id, room_id) values (?, ?, ?)'
+        : 'insert into comment_mentions (comment_id, user_id) values (?, ?)',
+  };
+}
+export type PostStatements = ReturnType<typeof postStatements>;
+
+/** The parent table a post's stream lock is taken on (PostgreSQL). */
+export const PARENT_TABLE: Record<PostKind, 'chat_rooms' | 'tasks'> = { message: 'chat_rooms', comment: 'tasks' };
+
+/** One statement of the write path, for the dialect's writer to run. */
+export interface Query {
+  sql: string;
+  params: unknown[];
+}
+export type Row = Record<string, unknown>;
+
+/** Past this many distinct names, one query for the whole audience is cheaper than one per name. */
+const NAMES_ONE_BY_ONE = 20;
+
+const num = (value: unknown) => (typeof value === 'number' ? value : Number(value));
+
+/**
+ * The steps of writing one post, as statements yielded to the caller, which runs each and sends back
+ * its rows: SQLite's writer runs them synchronously inside its transaction, PostgreSQL's awaits them.
+ */
+export function* writePost(
+  request: PostRequest,
+  statements: PostStatements,
+  createdAt: number | Date,
+): Generator<Query, PostOutcome, Row[]> {
+  const { actor, parentId, mentions } = request;
+  const [access] = yield { sql: statements.access, params: [parentId, actor.id] };
+  if (!access) throw new DomainError('not_found', `${request.kind === 'message' ? 'room' : 'task'} not found`);
+  if (request.clientId !== null) {
+    const [existing] = yield { sql: statements.byClientId, params: [actor.id, request.clientId] };
+    if (existing) return { existing: { id: num(existing.id), parentId: num(existing.parent_id) } };
+  }
+  const audienceId = access.audience_id;
+  let found: Row[] = [];
+  if (mentions.all || mentions.names.length > NAMES_ONE_BY_ONE) {
+    found = yield { sql: statements.members, params: [audienceId] };
+  } else {
+    for (const name of mentions.names) found.push(...(yield { sql: statements.member, params: [audienceId, name] }));
+  }
+  const mentioned = pickMentioned(
+    found as { id: number; username: string; username_key: string }[],
+    mentions,
+    actor.id,
+  );
+  const [previous] = yield { sql: statements.previous, params: [parentId] };
+  const [inserted] = yield {
+    sql: statements.insert,
+    params: [parentId, actor.id, request.content, request.clientId, createdAt],
+  };
+  const id = num(inserted?.id);
+  for (const user of mentioned) {
+    yield { sql: statements.mention, params: request.kind === 'message' ? [id, user.id, parentId] : [id, user.id] };
+  }
+  return { created: { id, prevId: previous ? num(previous.id) : 0, createdAt, mentioned } };
+}
