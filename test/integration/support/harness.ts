@@ -8,8 +8,8 @@ import { createApp } from '../../../service/app.js';
 import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
-import { domainDeps } from '../../../service/wiring.js';
 import { attachWebSockets } from '../../../service/realtime/upgrade.js';
+import { domainDeps } from '../../../service/wiring.js';
 import type { DatabaseFactory, TestDatabase } from '../../fixtures/databases.js';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -64,7 +64,12 @@ export interface Service {
   redis: Redis;
   mentions: MentionQueue;
   app: ReturnType<typeof createApp>;
+  database: TestDatabase;
   logs: string[];
+  /** Every SQL statement run through knex (the post writer's own SQLite statements excepted). */
+  queries: string[];
+  /** Every database read a real-time feed did for all its subscribers: channel and reason. */
+  feedReads: { channel: string; reason: string }[];
   /** Over the real socket (`socket`) or in-process through `app.request` (`inproc`). */
   // biome-ignore lint/suspicious/noExplicitAny: tests probe answers field by field
   call<T = any>(method: string, path: string, options?: CallOptions, via?: 'socket' | 'inproc'): Promise<Answer<T>>;
@@ -78,10 +83,12 @@ export async function startService(
   redisUrl: string,
   overrides: DeepPartial<ResolvedConfig> = {},
   transport: 'socket' | 'inproc' = 'socket',
+  /** A database another service already uses (migrated; not dropped by this one). */
+  shared?: TestDatabase,
 ): Promise<Service> {
-  const database: TestDatabase = await factory.create(dir);
+  const database: TestDatabase = shared ?? (await factory.create(dir));
   const orm = await openDatabase(database.url);
-  await orm.getMigrator().up();
+  if (!shared) await orm.getMigrator().up();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const mentions = bullMentionQueue(redis);
   const config = testConfig(database.url, redisUrl, overrides);
@@ -91,6 +98,9 @@ export async function startService(
     error: (msg, fields) => logs.push(JSON.stringify({ level: 'error', msg, ...fields })),
   };
   const domain = domainDeps({ config, orm, redis, mentions, logger });
+  const queries: string[] = [];
+  domain.db.knex.on('query', (query: { sql: string }) => queries.push(query.sql));
+  const feedReads: { channel: string; reason: string }[] = [];
   const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
@@ -103,6 +113,7 @@ export async function startService(
     logger,
     allowedOrigins: config.service.allowedOrigins,
     options: { maxBufferedBytes: 64 * 1024, typingExpiresMs: 300 },
+    onFeedRead: (channel, reason) => feedReads.push({ channel, reason }),
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -137,11 +148,25 @@ export async function startService(
       await Promise.allSettled([mentions.close()]);
       await Promise.allSettled([orm.close(true)]);
       redis.disconnect();
-      await database.drop();
+      if (!shared) await database.drop();
     })();
     return closed;
   };
-  return { dialect: factory.dialect, url, config, orm, redis, mentions, app, logs, call, close };
+  return {
+    dialect: factory.dialect,
+    url,
+    config,
+    orm,
+    redis,
+    mentions,
+    app,
+    logs,
+    queries,
+    feedReads,
+    call,
+    close,
+    database,
+  };
 }
 
 /** Registers a user and answers their token and id. */
