@@ -4,9 +4,11 @@
 // current (a user removed from the board gets nothing more), frames checked like HTTP bodies, and one
 // connection's posts stored and acked in the order sent.
 
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisPublisher, roomChannel } from '../../service/events.js';
-import { databaseFactories } from '../fixtures/databases.js';
+import { type DatabaseFactory, databaseFactories } from '../fixtures/databases.js';
+import { startSqliteContender } from '../fixtures/sqlite-contender.js';
 import { type Client, connectClient } from '../fixtures/ws-client.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
@@ -242,4 +244,49 @@ describe.each(databaseFactories())('real-time engine on $dialect', (factory) => 
       .select('client_id');
     expect(stored.map((row) => row.client_id)).toEqual(frames.map((_, i) => `burst-${i}`));
   }, 90_000);
+});
+
+describe('real-time engine on SQLite beside another writing process', () => {
+  const [sqlite] = databaseFactories();
+  const ctx = useService(sqlite as DatabaseFactory);
+  const clients: Client[] = [];
+  let contender: ChildProcess | undefined;
+  afterAll(() => {
+    for (const client of clients) client.close();
+    contender?.kill('SIGKILL');
+  });
+
+  it('concurrent WebSocket posts from several connections are all acked and stored, none refused', async () => {
+    const w = await buildWorld(ctx.service);
+    const dbPath = ctx.service.database.url.slice('sqlite:'.length);
+    const started = await startSqliteContender(dbPath, [w.carol.id, w.alice.id], 4000);
+    contender = started.child;
+    const posters = await Promise.all(
+      [w.alice, w.bob, w.alice, w.bob].map((p) => connectClient(ctx.service.url, p.token)),
+    );
+    clients.push(...posters);
+    const PER = 300;
+    posters.forEach((client, c) => {
+      for (let i = 0; i < PER; i++) {
+        client.send({
+          type: 'chat_message',
+          room_id: w.roomId,
+          message: `contended ${c}/${i} @bob`,
+          client_id: `c${c}-${i}`,
+        });
+      }
+    });
+    for (const client of posters) {
+      await client.collect((f) => f.type === 'ack' || f.type === 'error', PER, 30_000);
+      expect(client.frames.filter((f) => f.type === 'error')).toEqual([]);
+    }
+    const written = await started.done;
+    expect(written).toBeGreaterThan(0);
+    const stored = await knexOf(ctx.service)('chat_messages')
+      .where('content', 'like', 'contended %')
+      .count('id as n')
+      .first();
+    expect(Number(stored?.n)).toBe(PER * posters.length);
+    expect(ctx.service.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  }, 60_000);
 });
