@@ -114,13 +114,13 @@ describe.skipIf(!pgUrl)('two service processes on one PostgreSQL database and on
       const resumed = await connect(service, w.bob.token);
       await subscribe(resumed, middle);
       await resumed.collect((f) => f.type === 'chat_message', all.length - all.indexOf(middle) - 1, 10_000);
-      const live = await (
+      const live = (await (
         await fetch(`${service.url}/api/v1/rooms/${w.roomId}/messages`, {
           method: 'POST',
           headers: { authorization: `Bearer ${w.alice.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ content: 'live after the resume' }),
         })
-      ).json();
+      ).json()) as { message: { id: number } };
       await resumed.next((f) => f.type === 'chat_message' && f.message_id === live.message.id);
       const expected = all.filter((id) => id > middle);
       const got = received(resumed);
