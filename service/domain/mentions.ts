@@ -14,12 +14,19 @@ export interface ParsedMentions {
   all: boolean;
 }
 
+/** Cuts a run of `.`/`-` off the end — a loop, where `/[.-]+$/` would take quadratic time on `@----…-a`. */
+function withoutTrailingDotsOrDashes(name: string): string {
+  let end = name.length;
+  while (end > 0 && (name[end - 1] === '.' || name[end - 1] === '-')) end--;
+  return name.slice(0, end);
+}
+
 /** `@john.doe` → john.doe; `@john.` → john; `@all` → everyone who can see the message. */
 export function parseMentions(content: string): ParsedMentions {
   const names = new Set<string>();
   let all = false;
   for (const match of content.matchAll(MENTION)) {
-    const name = (match[1] ?? '').replace(/[.-]+$/, '');
+    const name = withoutTrailingDotsOrDashes(match[1] ?? '');
     if (name.length === 0 || name.length > MAX_USERNAME) continue;
     const key = name.toLowerCase();
     if (key === MENTION_ALL) all = true;

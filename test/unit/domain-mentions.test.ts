@@ -15,6 +15,16 @@ describe('parseMentions (SPEC §6)', () => {
     expect(parseMentions('@Bob @bob @BOB @alice').names).toEqual(['bob', 'alice']);
   });
 
+  it('is linear in the content: 30 pathological 10,000-character messages parse at once', () => {
+    // `@----…-a` made the old trailing-punctuation regex quadratic: 70–115 ms each, 2 s for these 30.
+    // Linear parsing takes well under a millisecond each; the bound leaves 40× for a slow machine.
+    const hostile = [`@${'-'.repeat(9998)}a`, `@${'.'.repeat(9999)}`, `@a${'-'.repeat(9997)}a`];
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) for (const content of hostile) parseMentions(content);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(parseMentions(`@bob${'-'.repeat(9990)}`).names).toEqual(['bob']);
+  });
+
   it('@all is a flag, not a name', () => {
     expect(parseMentions('@all look')).toEqual({ names: [], all: true });
     expect(parseMentions('@ALL and @x')).toEqual({ names: ['x'], all: true });
