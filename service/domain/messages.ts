@@ -163,7 +163,7 @@ async function visibleMessage(sql: Sql, actor: Actor, messageId: number) {
   return row;
 }
 
-/** The author edits; mentions are parsed again and newly mentioned users notified. */
+/** The author edits (rate-limited like a post); mentions are parsed again and newly mentioned users notified. */
 export async function editMessage(
   deps: DomainDeps,
   actor: Actor,
@@ -171,6 +171,8 @@ export async function editMessage(
   input: { content: string },
 ): Promise<MessageView> {
   const content = normaliseContent(input.content);
+  // An edit costs what a post costs (SPEC §3 limits.*): the same per-user bucket.
+  await deps.limiter.take(actor.id);
   const { db } = deps;
   const { roomId, added } = await writeTransaction(db, async (trx) => {
     const found = await visibleMessage(trx, actor, messageId);

@@ -305,4 +305,30 @@ describe.each(databaseFactories())('post rate limit on $dialect', (factory) => {
     expect(Number(count?.n)).toBe(3);
     second.disconnect();
   });
+
+  it('edits draw from the same per-user bucket as posts: 429 once it is spent, the content unchanged', async () => {
+    const w = await buildWorld(ctx.service);
+    const posted = await ctx.service.call('POST', `/api/v1/rooms/${w.roomId}/messages`, {
+      token: w.alice.token,
+      json: { content: 'original' },
+    });
+    expect(posted.status).toBe(201);
+    const id = posted.body.message.id;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const edit = await ctx.service.call('PATCH', `/api/v1/messages/${id}`, {
+        token: w.alice.token,
+        json: { content: `edit ${i}` },
+      });
+      statuses.push(edit.status);
+      if (edit.status === 429) {
+        expect(edit.body.error.code).toBe('rate_limited');
+        expect(Number(edit.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+    }
+    // The post took one of the burst of 3: two edits pass, then 429s.
+    expect(statuses).toEqual([200, 200, 429, 429, 429]);
+    const stored = await knexOf(ctx.service)('chat_messages').where('id', id).first('content');
+    expect(stored?.content).toBe('edit 1');
+  });
 });
