@@ -55,7 +55,7 @@ let dummyHash: Promise<string> | undefined;
 /** Password login, throttled per username (`limits.loginFailures` per 15 minutes). */
 export async function login(deps: DomainDeps, input: { username: string; password: string }): Promise<Session> {
   const usernameKey = input.username.toLowerCase();
-  await deps.loginThrottle.check(usernameKey);
+  await deps.loginThrottle.attempt(usernameKey);
   const em = deps.em.fork();
   const row = (await deps.db.knex('users').where('username_key', usernameKey).first()) as
     | { id: number; password_hash: string | null }
@@ -63,10 +63,9 @@ export async function login(deps: DomainDeps, input: { username: string; passwor
   dummyHash ??= hashPassword('not a password of anyone');
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyHash));
   if (!row?.password_hash || !ok) {
-    await deps.loginThrottle.fail(usernameKey);
     throw new DomainError('unauthenticated', 'wrong username or password');
   }
-  await deps.loginThrottle.succeed(usernameKey);
+  await deps.loginThrottle.succeeded(usernameKey);
   const user = await em.findOneOrFail(User, row.id);
   const token = await issueToken(em, user, 'login');
   return { user: view(user), token };

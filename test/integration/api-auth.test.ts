@@ -86,6 +86,23 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
     expect(other.status).toBe(200);
   });
 
+  it('the throttle cannot be raced: of 40 concurrent wrong logins, only limits.loginFailures are evaluated', async () => {
+    await signUp(ctx.service, 'racer', 'the real password');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ctx.service.call('POST', '/api/v1/auth/login', { json: { username: 'racer', password: `wrong ${i}` } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(ctx.service.config.limits.loginFailures);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - ctx.service.config.limits.loginFailures);
+    // The right password is refused too while the window lasts.
+    const blocked = await ctx.service.call('POST', '/api/v1/auth/login', {
+      json: { username: 'racer', password: 'the real password' },
+    });
+    expect(blocked.status).toBe(429);
+  });
+
   it('logout revokes only the token in use (204, then 401)', async () => {
     const user = await signUp(ctx.service, 'oscar', 'oscar password');
     const second = await ctx.service.call('POST', '/api/v1/auth/login', {
