@@ -28,12 +28,21 @@ export interface AppDeps {
   domain?: DomainDeps;
 }
 
+/** `/healthz` answers within this, whatever its dependencies do. */
+const PROBE_DEADLINE_MS = 1000;
+
 async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_DEADLINE_MS} ms`)), PROBE_DEADLINE_MS);
+  });
   try {
-    await check();
+    await Promise.race([check(), deadline]);
     return 'ok';
   } catch (error) {
     return `down: ${(error as Error).message}`;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -51,23 +60,26 @@ export function createApp(deps: AppDeps) {
   app.onError(onError(logger));
   app.notFound(notFoundHandler);
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/healthz',
-      tags: ['health'],
-      summary: 'Database and Redis reachability (no auth)',
-      responses: { 200: json(Health, 'Everything is up'), 503: json(Health, 'Names what is down') },
-    }),
-    async (c) => {
-      const [db, redis] = await Promise.all([
-        probe(() => deps.orm.em.getConnection().execute('select 1')),
-        probe(() => deps.redis.ping()),
-      ]);
-      const ok = db === 'ok' && redis === 'ok';
-      return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
-    },
-  );
+  // Health at the root and under /api/v1 (SPEC §6), each probe within its own deadline.
+  for (const path of ['/healthz', '/api/v1/healthz']) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path,
+        tags: ['health'],
+        summary: 'Database and Redis reachability (no auth), answered within a second',
+        responses: { 200: json(Health, 'Everything is up'), 503: json(Health, 'Names what is down') },
+      }),
+      async (c) => {
+        const [db, redis] = await Promise.all([
+          probe(() => deps.orm.em.getConnection().execute('select 1')),
+          probe(() => deps.redis.ping()),
+        ]);
+        const ok = db === 'ok' && redis === 'ok';
+        return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
+      },
+    );
+  }
 
   app.route('/api/v1', apiRoutes(domain));
 

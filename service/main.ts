@@ -9,7 +9,7 @@ import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { attachWebSockets } from './realtime/upgrade.js';
-import { redisUrlOf } from './redis-url.js';
+import { redisUrlOf, requestRedisOptions } from './redis-url.js';
 import { domainDeps } from './wiring.js';
 
 const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
@@ -18,12 +18,12 @@ const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
-  const redis = new Redis(redisUrlOf(config), { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrlOf(config), { lazyConnect: true, ...requestRedisOptions });
   // Redis connects over the network while the ORM initialises.
   const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
   const mentions = bullMentionQueue(redis);
   // Publishing pipelines what a batch of posts publishes together into one write.
-  const publisher = new Redis(redisUrlOf(config), { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  const publisher = new Redis(redisUrlOf(config), { ...requestRedisOptions, enableAutoPipelining: true });
   const domain = domainDeps({ config, orm, redis, publisher, mentions, logger });
   const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {

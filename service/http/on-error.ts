@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
+import { isRedisFailure } from '../redis-url.js';
 import { errorResponse } from './error-body.js';
 
 /** The one place a thrown error becomes a response: DomainError by code, Hono's own by status. */
@@ -9,6 +10,9 @@ export function onError(logger: Logger) {
   return (error: Error, c: Context): Response => {
     if (error instanceof DomainError) {
       return errorResponse(c, error.code, error.message, { field: error.field, retryAfter: error.retryAfter });
+    }
+    if (isRedisFailure(error)) {
+      return errorResponse(c, 'unavailable', 'Redis is not answering; try again shortly');
     }
     if (error instanceof HTTPException) {
       // Hono's validators: malformed JSON (400) or a body that is not JSON (415).

@@ -4,7 +4,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/users.js';
 import { authGuards } from '../http/auth.js';
 import { noQuery } from '../http/no-query.js';
-import { bearer, body, E400, E401, E403, E409, E413, E429, json, router } from './openapi.js';
+import { bearer, body, E400, E401, E403, E409, E413, E429, E503, json, router } from './openapi.js';
 import { name, text, User, Username } from './schemas.js';
 
 const Password = text().min(PASSWORD_MIN).max(PASSWORD_MAX);
@@ -37,7 +37,7 @@ export function authRoutes(deps: DomainDeps) {
         request: {
           ...body(z.strictObject({ username: text().max(150), password: z.string().max(PASSWORD_MAX) })),
         },
-        responses: { 200: json(Session, 'The user and a new API token'), ...E400, ...E401, ...E413, ...E429 },
+        responses: { 200: json(Session, 'The user and a new API token'), ...E400, ...E401, ...E413, ...E429, ...E503 },
       }),
       async (c) => c.json(await login(deps, c.req.valid('json')), 200),
     )

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listComments, postComment } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, body, E400, E401, E404, E409, E413, E429, json, router } from './openapi.js';
+import { bearer, body, E400, E401, E404, E409, E413, E429, E503, json, router } from './openapi.js';
 import { ClientId, Comment, Content, IdParams, PageQuery } from './schemas.js';
 
 const CommentBody = z.object({ comment: Comment });
@@ -31,6 +31,7 @@ export function commentsRoutes(deps: DomainDeps) {
           ...E409,
           ...E413,
           ...E429,
+          ...E503,
         },
       }),
       async (c) => {

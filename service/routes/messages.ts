@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { DomainDeps } from '../domain/deps.js';
 import { deleteMessage, editMessage, listMessages, postMessage, searchMessages } from '../domain/messages.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, body, E400, E401, E403, E404, E409, E413, E429, json, router } from './openapi.js';
+import { bearer, body, E400, E401, E403, E404, E409, E413, E429, E503, json, router } from './openapi.js';
 import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './schemas.js';
 
 const MessageBody = z.object({ message: Message });
@@ -32,6 +32,7 @@ export function messagesRoutes(deps: DomainDeps) {
           ...E409,
           ...E413,
           ...E429,
+          ...E503,
         },
       }),
       async (c) => {
@@ -88,7 +89,17 @@ export function messagesRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams, ...body(z.strictObject({ content: Content })) },
-        responses: { 200: json(MessageBody, 'Edited'), ...E400, ...E401, ...E403, ...E404, ...E409, ...E413 },
+        responses: {
+          200: json(MessageBody, 'Edited'),
+          ...E400,
+          ...E401,
+          ...E403,
+          ...E404,
+          ...E409,
+          ...E413,
+          ...E429,
+          ...E503,
+        },
       }),
       async (c) =>
         c.json({ message: await editMessage(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('json')) }, 200),

@@ -9,6 +9,7 @@ import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
 import { attachWebSockets } from '../../../service/realtime/upgrade.js';
+import { requestRedisOptions } from '../../../service/redis-url.js';
 import { domainDeps } from '../../../service/wiring.js';
 import type { DatabaseFactory, TestDatabase } from '../../fixtures/databases.js';
 
@@ -89,7 +90,7 @@ export async function startService(
   const database: TestDatabase = shared ?? (await factory.create(dir));
   const orm = await openDatabase(database.url);
   if (!shared) await orm.getMigrator().up();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrl, requestRedisOptions);
   const mentions = bullMentionQueue(redis);
   const config = testConfig(database.url, redisUrl, overrides);
   const logs: string[] = [];
