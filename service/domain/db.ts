@@ -82,3 +82,14 @@ export function writeTransaction<T>(db: Db, work: (trx: Knex.Transaction) => Pro
     return work(trx);
   });
 }
+
+/**
+ * Rows per INSERT statement: knex builds a multi-row insert for SQLite as one compound SELECT, which
+ * SQLite refuses past 500 terms; chunks keep every size the API accepts working on both dialects.
+ */
+export const INSERT_CHUNK = 200;
+
+/** Inserts any number of rows, a chunk per statement (inside the caller's transaction, if any). */
+export async function insertRows(sql: Sql, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await sql(table).insert(rows.slice(i, i + INSERT_CHUNK));
+}

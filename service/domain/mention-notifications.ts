@@ -1,6 +1,6 @@
 import type { EventPublisher } from '../events.js';
 import type { MentionJob } from '../queue/mentions.js';
-import { bool, type Db, now, num } from './db.js';
+import { bool, type Db, INSERT_CHUNK, now, num } from './db.js';
 import { unreadNotificationCount } from './notifications.js';
 import { notificationView } from './presenters.js';
 import type { NotificationView } from './views.js';
@@ -73,23 +73,28 @@ export async function createMentionNotifications(
   const recipients = source?.audience.filter((id) => id !== job.author_id) ?? [];
   if (!source || recipients.length === 0) return [];
   const createdAt = now(db);
-  const inserted: { id: number }[] = await db
-    .knex('notifications')
-    .insert(
-      recipients.map((recipient_id) => ({
-        recipient_id,
-        sender_id: job.author_id,
-        type: 'MENTION',
-        text: source.text,
-        source: source.key,
-        ...source.links,
-        is_read: bool(db, false),
-        created_at: createdAt,
-      })),
-    )
-    .onConflict(['recipient_id', 'source', 'type'])
-    .ignore()
-    .returning('id');
+  const values = recipients.map((recipient_id) => ({
+    recipient_id,
+    sender_id: job.author_id,
+    type: 'MENTION',
+    text: source.text,
+    source: source.key,
+    ...source.links,
+    is_read: bool(db, false),
+    created_at: createdAt,
+  }));
+  // In chunks: SQLite refuses a compound insert of more than 500 rows (an @all in a big room).
+  const inserted: { id: number }[] = [];
+  for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+    inserted.push(
+      ...(await db
+        .knex('notifications')
+        .insert(values.slice(i, i + INSERT_CHUNK))
+        .onConflict(['recipient_id', 'source', 'type'])
+        .ignore()
+        .returning('id')),
+    );
+  }
   const ids = inserted.map((row) => num(typeof row === 'object' ? row.id : row));
   if (ids.length === 0) return [];
   const rows = await db

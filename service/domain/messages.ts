@@ -1,7 +1,7 @@
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { now, num, type Sql, writeTransaction } from './db.js';
+import { insertRows, now, num, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { keysetPage, type PageRequest } from './keyset.js';
@@ -62,7 +62,9 @@ async function loadMessage(sql: Sql, messageId: number): Promise<MessageView> {
 
 async function insertMentions(trx: Sql, messageId: number, roomId: number, users: MentionedUser[]): Promise<void> {
   if (users.length === 0) return;
-  await trx('message_mentions').insert(
+  await insertRows(
+    trx,
+    'message_mentions',
     users.map((user) => ({ message_id: messageId, user_id: user.id, room_id: roomId })),
   );
 }

@@ -1,6 +1,6 @@
 import { boardOfMember, notFound, type RoomAccess, roomOfMember } from './access.js';
 import type { Actor } from './actor.js';
-import { isUniqueViolation, now, type Sql, writeTransaction } from './db.js';
+import { insertRows, isUniqueViolation, now, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { roomView } from './presenters.js';
@@ -61,7 +61,11 @@ export async function createRoom(
         })
         .returning('id');
       const id = (row as { id: number }).id;
-      await trx('room_members').insert([...ids].map((userId) => ({ room_id: id, user_id: userId, created_at: at })));
+      await insertRows(
+        trx,
+        'room_members',
+        [...ids].map((userId) => ({ room_id: id, user_id: userId, created_at: at })),
+      );
       return id;
     });
     return await getRoom(deps, actor, roomId);

@@ -89,6 +89,41 @@ describe.each(databaseFactories())('mention notifications on $dialect', (factory
     expect(push.event).toEqual({ type: 'notification.created', user_id: w.bob.id, notification, unread_count: 1 });
   });
 
+  it('sizes past SQLite’s 500-row insert limit: a room of 600 members, @all in it, an edit, 600 notifications', async () => {
+    const knex = knexOf(ctx.service);
+    const at = ctx.service.dialect === 'sqlite' ? Date.now() : new Date();
+    const names = Array.from({ length: 600 }, (_, i) => `crowd${i}`);
+    const ids: number[] = [];
+    for (let i = 0; i < names.length; i += 100) {
+      const rows = await knex('users')
+        .insert(
+          names
+            .slice(i, i + 100)
+            .map((name) => ({ username: name, username_key: name, display_name: name, created_at: at })),
+        )
+        .returning('id');
+      ids.push(...rows.map((row: { id: number } | number) => Number(typeof row === 'object' ? row.id : row)));
+    }
+    for (let i = 0; i < ids.length; i += 100) {
+      await knex('board_members').insert(
+        ids.slice(i, i + 100).map((user_id) => ({ board_id: w.boardId, user_id, created_at: at })),
+      );
+    }
+    const room = await api('POST', `/boards/${w.boardId}/rooms`, w.alice.token, { name: 'crowd', members: names });
+    expect(room.status).toBe(201);
+    const roomId = room.body.room.id;
+    const posted = await api('POST', `/rooms/${roomId}/messages`, w.alice.token, { content: '@all the crowd' });
+    expect(posted.status).toBe(201);
+    expect(posted.body.message.mentions).toHaveLength(600);
+    const job = await completed(`message-${posted.body.message.id}`);
+    expect(job.returnvalue.created).toBe(600);
+    const edited = await api('PATCH', `/messages/${posted.body.message.id}`, w.alice.token, { content: '@all again' });
+    expect(edited.status).toBe(200);
+    expect(edited.body.message.mentions).toHaveLength(600);
+    const stored = await knex('notifications').where('message_id', posted.body.message.id).count('id as n').first();
+    expect(Number(stored?.n)).toBe(600);
+  }, 60_000);
+
   it('a retried job creates no duplicate and pushes nothing again', async () => {
     const posted = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: '@bob again' });
     const messageId = posted.body.message.id as number;
