@@ -15,3 +15,24 @@ export function jsonLogger(write: (line: string) => void = (line) => process.std
 
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: Logger = { info: () => {}, error: () => {} };
+
+const SQL_START = /^\s*(select|insert|update|delete|with|begin|commit|rollback|pragma|create|alter|drop)\b/i;
+const MAX_ERROR_MESSAGE = 300;
+
+/**
+ * An error as a log line may carry it: its code and a short message — never the SQL statement with its
+ * bound values that database drivers put in front of their message (a failed post would log its text).
+ */
+export function errorFields(error: unknown): { error: string; code?: string } {
+  if (!(error instanceof Error)) return { error: String(error).slice(0, MAX_ERROR_MESSAGE) };
+  let message = error.message;
+  if (SQL_START.test(message)) {
+    const cut = message.lastIndexOf(' - ');
+    message = cut >= 0 ? message.slice(cut + 3) : 'a database statement failed';
+  }
+  const code = (error as { code?: unknown }).code;
+  return {
+    error: `${error.name}: ${message}`.slice(0, MAX_ERROR_MESSAGE),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}

@@ -8,7 +8,7 @@ import type { DomainDeps } from './domain/deps.js';
 import { redisLoginThrottle } from './domain/login-throttle.js';
 import { redisPostLimiter } from './domain/rate-limit.js';
 import { redisPublisher } from './events.js';
-import type { Logger } from './log.js';
+import { errorFields, type Logger } from './log.js';
 import type { MentionQueue } from './queue/mentions.js';
 import { cacheSqliteStatements } from './sqlite-statements.js';
 
@@ -38,6 +38,6 @@ export function domainDeps({ config, orm, redis, publisher, mentions, logger }: 
     limiter: redisPostLimiter(redis, config.limits),
     loginThrottle: redisLoginThrottle(redis, config.limits.loginFailures),
     registration: config.auth.registration,
-    reportError: (what, error) => logger.error(what, { error: error instanceof Error ? error.message : String(error) }),
+    reportError: (what, error) => logger.error(what, errorFields(error)),
   };
 }

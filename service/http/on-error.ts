@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.js';
-import type { Logger } from '../log.js';
+import { errorFields, type Logger } from '../log.js';
 import { isRedisFailure } from '../redis-url.js';
 import { errorResponse } from './error-body.js';
 
@@ -26,11 +26,8 @@ export function onError(logger: Logger) {
       if (error.status === 413) return errorResponse(c, 'payload_too_large', error.message);
       if (error.status < 500) return errorResponse(c, 'invalid_request', error.message);
     }
-    logger.error('unhandled error', {
-      method: c.req.method,
-      path: c.req.path,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
+    // The route, not the path with its ids; the error's code and message, never SQL or bound values.
+    logger.error('unhandled error', { method: c.req.method, route: c.req.routePath, ...errorFields(error) });
     return errorResponse(c, 'internal', 'internal error');
   };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CONTROL_CHANNEL, type ControlEvent } from '../events.js';
-import type { Logger } from '../log.js';
+import { errorFields, type Logger } from '../log.js';
 import { parseEvent } from './event-schema.js';
 import { Feed, type FeedSource } from './feed.js';
 
@@ -114,7 +114,7 @@ export class Hub {
   private logError(channel: string, error: unknown): void {
     this.options.logger.error('realtime feed failed', {
       channel,
-      error: error instanceof Error ? error.message : String(error),
+      ...errorFields(error),
     });
   }
 

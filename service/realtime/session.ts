@@ -6,7 +6,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
 import { postMessage } from '../domain/messages.js';
 import { Typing } from '../domain/typing.js';
-import type { Logger } from '../log.js';
+import { errorFields, type Logger } from '../log.js';
 import { isRedisFailure } from '../redis-url.js';
 import type { Delivery, Feed, FeedSubscriber } from './feed.js';
 import type { Hub, HubSession } from './hub.js';
@@ -378,7 +378,7 @@ export class Session implements HubSession {
   private errorOf(error: unknown, ref: string | null): ServerFrame {
     if (error instanceof DomainError) return errorFrame(error.code, error.message, ref);
     if (isRedisFailure(error)) return errorFrame('unavailable', 'Redis is not answering; try again shortly', ref);
-    this.logger.error('websocket frame failed', { error: error instanceof Error ? error.message : String(error) });
+    this.logger.error('websocket frame failed', errorFields(error));
     return errorFrame('internal', 'the frame could not be handled', ref);
   }
 

@@ -7,7 +7,7 @@ import { authenticate } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { hashToken } from '../domain/tokens.js';
 import { bearerToken } from '../http/auth.js';
-import type { Logger } from '../log.js';
+import { errorFields, type Logger } from '../log.js';
 import { Presence } from '../presence.js';
 import { Hub } from './hub.js';
 import { RoomPresence } from './room-presence.js';
@@ -94,7 +94,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
     ...(setup.onFeedRead ? { onFeedRead: setup.onFeedRead } : {}),
   });
   const presence = new RoomPresence(new Presence(setup.redis, deps.events), (error) =>
-    logger.error('presence update failed', { error: error instanceof Error ? error.message : String(error) }),
+    logger.error('presence update failed', errorFields(error)),
   );
   const shared: SessionShared = { deps, hub, presence, logger, options: setup.options };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
@@ -132,7 +132,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     upgrade(request, socket, head).catch((error: unknown) => {
-      logger.error('websocket upgrade failed', { error: error instanceof Error ? error.message : String(error) });
+      logger.error('websocket upgrade failed', errorFields(error));
       refuse(socket, 500, 'Internal Server Error', 'internal', 'the connection could not be set up');
     });
   });

@@ -290,3 +290,37 @@ describe.each(databaseFactories())('hostile input on $dialect', (factory) => {
     expect(unknownRoute.body.error.code).toBe('not_found');
   });
 });
+
+describe('error logs on sqlite', () => {
+  const [sqlite] = databaseFactories();
+  const ctx = useService(sqlite as NonNullable<typeof sqlite>);
+
+  it('a failing statement is logged by code, route and a short message, never its SQL or bound values', async () => {
+    const w = await buildWorld(ctx.service);
+    const knex = knexOf(ctx.service);
+    const posted = await ctx.service.call('POST', `/api/v1/rooms/${w.roomId}/messages`, {
+      token: w.alice.token,
+      json: { content: 'before' },
+    });
+    await knex.raw(
+      `create trigger refuse_secret before update on chat_messages when new.content like '%secret-value%'
+       begin select raise(abort, 'refused by a trigger'); end`,
+    );
+    try {
+      const edit = await ctx.service.call('PATCH', `/api/v1/messages/${posted.body.message.id}`, {
+        token: w.alice.token,
+        json: { content: 'a secret-value nobody may log' },
+      });
+      expect(edit.status).toBe(500);
+      const errors = ctx.service.logs.filter((line) => line.includes('"level":"error"'));
+      expect(errors.length).toBeGreaterThan(0);
+      const logged = errors.join('\n');
+      expect(logged).not.toContain('secret-value');
+      expect(logged).not.toContain('chat_messages');
+      expect(logged).toContain('refused by a trigger');
+      expect(logged).toContain('"route":"/api/v1/messages/:id"');
+    } finally {
+      await knex.raw('drop trigger refuse_secret');
+    }
+  });
+});
