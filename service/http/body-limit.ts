@@ -8,6 +8,28 @@ function tooLarge(limit: number): DomainError {
   return new DomainError('payload_too_large', `request body exceeds ${limit} bytes`);
 }
 
+/**
+ * An oversized body is still read to its end (and dropped) before the 413 goes out: closing a socket
+ * with unread data resets it, and a client still sending would get the reset instead of the answer.
+ * Past these bounds the reading stops and the connection goes (a client that never stops sending).
+ */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 5000;
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const deadline = Date.now() + DISCARD_MAX_MS;
+  let discarded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    discarded += value.byteLength;
+    if (discarded > DISCARD_MAX_BYTES || Date.now() > deadline) {
+      await reader.cancel().catch(() => {});
+      return;
+    }
+  }
+}
+
 async function readCapped(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -17,7 +39,7 @@ async function readCapped(body: ReadableStream<Uint8Array>, limit: number): Prom
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await discardRest(reader);
       throw tooLarge(limit);
     }
     chunks.push(value);
@@ -40,8 +62,11 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export function bodyLimit(limit = BODY_LIMIT_BYTES): MiddlewareHandler {
   return async (c, next) => {
     const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
     const body = c.req.raw.body;
+    if (declared !== undefined && Number(declared) > limit) {
+      if (body) await discardRest(body.getReader());
+      throw tooLarge(limit);
+    }
     if (body === null || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const bytes = await readCapped(body, limit);
     let text: string;
