@@ -40,8 +40,8 @@ export function addChatCommands(program: Command): void {
   chat(roomsCommand.command('list [board]'))
     .description('rooms you can see, on one board or all')
     .action(lazyExport(boards, (m) => m.roomsList));
-  chat(roomsCommand.command('create <board> <name>'))
-    .description('create a room on a board; prints its id')
+  chat(roomsCommand.command('create <board> [name]'))
+    .description('create a room (board-name/room-name, or a board and a name); prints its id')
     .option('--description <text>', 'what the room is for')
     .option('--members <usernames>', 'comma-separated board members to add')
     .action(lazyExport(boards, (m) => m.roomsCreate));

@@ -17,19 +17,23 @@ export async function boardIdOf(session: ChatSession, ref: string): Promise<numb
   return (found[0] as { id: number }).id;
 }
 
-export async function roomIdOf(session: ChatSession, ref: string): Promise<number> {
-  if (isId(ref)) return Number(ref);
+/** `board-name/room-name` (or `<board id>/room-name`) split at its last slash. */
+export function splitRoomRef(ref: string): { board: string; room: string } {
   const slash = ref.lastIndexOf('/');
   if (slash <= 0 || slash === ref.length - 1) {
     throw new CliError(`a room is an id or board-name/room-name, got ${JSON.stringify(ref)}`, ExitCode.usage);
   }
-  const boardId = await boardIdOf(session, ref.slice(0, slash));
-  const name = ref.slice(slash + 1);
+  return { board: ref.slice(0, slash), room: ref.slice(slash + 1) };
+}
+
+export async function roomIdOf(session: ChatSession, ref: string): Promise<number> {
+  if (isId(ref)) return Number(ref);
+  const { board, room: name } = splitRoomRef(ref);
+  const boardId = await boardIdOf(session, board);
   const { rooms } = await api(session, () =>
     unwrap(session.client.boards[':id'].rooms.$get({ param: { id: String(boardId) } })),
   );
   const room = rooms.find((r) => r.name === name);
-  if (!room)
-    throw new CliError(`no room "${name}" on board ${ref.slice(0, slash)} that you can see`, ExitCode.notFound);
+  if (!room) throw new CliError(`no room "${name}" on board ${board} that you can see`, ExitCode.notFound);
   return room.id;
 }

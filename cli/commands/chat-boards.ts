@@ -1,6 +1,6 @@
 // `prizmai boards list | create | add-member` and `prizmai rooms list | create | join | leave` (SPEC §9).
 import { unwrap } from '../../service/client.js';
-import { boardIdOf, roomIdOf } from '../chat/refs.js';
+import { boardIdOf, roomIdOf, splitRoomRef } from '../chat/refs.js';
 import { api, type ChatSession, signedInSession } from '../chat/session.js';
 import { optionsOf } from '../options.js';
 import { printJson, printLine } from '../output.js';
@@ -58,10 +58,13 @@ export async function roomsList(boardRef: unknown, ...args: unknown[]): Promise<
   return 0;
 }
 
-export async function roomsCreate(boardRef: unknown, name: unknown, ...args: unknown[]): Promise<number> {
+export async function roomsCreate(boardRef: unknown, roomName: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  // `rooms create roadmap/general`, as a room is named everywhere else, or `rooms create roadmap general`.
+  const { board, room: name } =
+    roomName === undefined ? splitRoomRef(String(boardRef)) : { board: String(boardRef), room: String(roomName) };
   const session = await signedInSession(options);
-  const id = String(await boardIdOf(session, String(boardRef)));
+  const id = String(await boardIdOf(session, board));
   const members = options.members ? String(options.members).split(',').filter(Boolean) : undefined;
   const json = {
     name: String(name),

@@ -104,6 +104,13 @@ describe('prizmai chat commands', () => {
     expect((await as('bob', ['rooms', 'list'])).stdout).toContain(`${roomId}\tAcme/general`);
     expect((await as('bob', ['rooms', 'list', boardId])).stdout.trim()).toBe(`${roomId}\tAcme/general`);
     expect((await as('bob', ['boards', 'list'])).stdout).toMatch(/\tAcme\t\(owner alice\)/);
+    // A room named as everywhere else: board/room.
+    const named = await as('alice', ['rooms', 'create', 'Acme/random']);
+    expect(named.exitCode, named.stderr).toBe(0);
+    expect((await as('alice', ['rooms', 'list', 'Acme'])).stdout).toContain(`${named.stdout.trim()}\tAcme/random`);
+    const malformed = await as('alice', ['rooms', 'create', 'no-slash']);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toContain('board-name/room-name');
 
     const first = await as('alice', ['send', 'Acme/general', 'hello @bob']);
     expect(first.exitCode, first.stderr).toBe(0);
