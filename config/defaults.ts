@@ -17,7 +17,7 @@ export const defaults = {
   },
   auth: { registration: 'open' as const },
   stop: { timeoutMs: 10_000 },
-  limits: { postsPerSecond: 10, postBurst: 50, loginFailures: 10 },
+  limits: { postsPerSecond: 10, postBurst: 50, loginFailures: 10, connectionsPerUser: 20 },
 };
 
 export const CONFIG_FILE_NAMES = ['prizmai.config.ts', 'prizmai.config.mts', 'prizmai.config.js', 'prizmai.config.mjs'];

@@ -51,5 +51,6 @@ export const configSchema = z.strictObject({
       .min(0, { error: 'expected a number ≥ 0 (0 turns the limit off)' }),
     postBurst: integer(1, 1_000_000),
     loginFailures: integer(1, 1_000_000),
+    connectionsPerUser: integer(0, 1_000_000),
   }),
 });

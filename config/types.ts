@@ -32,6 +32,8 @@ export interface ResolvedConfig {
     postsPerSecond: number;
     postBurst: number;
     loginFailures: number;
+    /** Simultaneous WebSocket connections per user (per service process); 0 turns the cap off. */
+    connectionsPerUser: number;
   };
 }
 

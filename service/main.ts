@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     logger,
     allowedOrigins: config.service.allowedOrigins,
     options: { maxBufferedBytes: 1024 * 1024 },
+    connectionsPerUser: config.limits.connectionsPerUser,
   });
 
   stopOnSignals(

@@ -80,6 +80,8 @@ export interface WebSocketSetup {
   logger: Logger;
   allowedOrigins: string[];
   options: SessionOptions;
+  /** Connections one user may hold open in this process (`limits.connectionsPerUser`); 0: no cap. */
+  connectionsPerUser: number;
   /** Told of every database read a feed does for all its subscribers (tests count them). */
   onFeedRead?: (channel: string, reason: string) => void;
 }
@@ -98,6 +100,13 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   );
   const shared: SessionShared = { deps, hub, presence, logger, options: setup.options };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  /** Each user's connections, counted from the moment the handshake is accepted (so a burst cannot pass). */
+  const perUser = new Map<number, number>();
+  const release = (userId: number) => {
+    const left = (perUser.get(userId) ?? 1) - 1;
+    if (left > 0) perUser.set(userId, left);
+    else perUser.delete(userId);
+  };
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://service');
@@ -126,7 +135,28 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
         'a valid token is required (Authorization: Bearer or ?token=)',
       );
     }
-    wss.handleUpgrade(request, socket, head, (ws) => new Session(ws, actor, shared, alias));
+    const cap = setup.connectionsPerUser;
+    const open = perUser.get(actor.id) ?? 0;
+    if (cap > 0 && open >= cap) {
+      return refuse(
+        socket,
+        429,
+        'Too Many Requests',
+        'rate_limited',
+        `at most ${cap} WebSocket connections per user (limits.connectionsPerUser); close one first`,
+      );
+    }
+    perUser.set(actor.id, open + 1);
+    let released = false;
+    const releaseOnce = () => {
+      if (!released) release(actor.id);
+      released = true;
+    };
+    socket.once('close', releaseOnce);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.once('close', releaseOnce);
+      new Session(ws, actor, shared, alias);
+    });
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -118,6 +118,26 @@ describe.each(databaseFactories())('history, read markers and notifications on $
     expect(unread.body.rooms.find((r: { room_id: number }) => r.room_id === w.roomId).unread).toBe(0);
   });
 
+  it('/unread of a member of 40 rooms is one statement, not two per room', async () => {
+    for (let i = 0; i < 40; i++) {
+      const room = await api('POST', `/boards/${w.boardId}/rooms`, w.alice.token, {
+        name: `many-${i}`,
+        members: ['bob'],
+      });
+      await api('POST', `/rooms/${room.body.room.id}/messages`, w.alice.token, { content: `@bob in ${i}` });
+    }
+    const before = ctx.service.queries.length;
+    const unread = await api('GET', '/unread', w.bob.token);
+    expect(unread.status).toBe(200);
+    const many = unread.body.rooms.filter((r: { room_id: number }) => r.room_id !== w.roomId);
+    expect(many.length).toBeGreaterThanOrEqual(40);
+    expect(many.slice(-40).every((r: { unread: number; mentions: number }) => r.unread === 1 && r.mentions === 1)).toBe(
+      true,
+    );
+    const counting = ctx.service.queries.slice(before).filter((sql) => /chat_messages/.test(sql));
+    expect(counting).toHaveLength(1);
+  });
+
   it('read markers: a message of another room is 404, non-members 404', async () => {
     expect((await api('POST', `/rooms/${w.roomId}/read`, w.carol.token, {})).status).toBe(404);
     const other = await api('POST', `/rooms/${w.otherRoomId}/messages`, w.dave.token, { content: 'x' });

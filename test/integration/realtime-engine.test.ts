@@ -6,8 +6,10 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { redisPublisher, roomChannel } from '../../service/events.js';
 import { type DatabaseFactory, databaseFactories } from '../fixtures/databases.js';
+import { eventually } from '../fixtures/eventually.js';
 import { startSqliteContender } from '../fixtures/sqlite-contender.js';
 import { type Client, connectClient } from '../fixtures/ws-client.js';
 import { knexOf } from './support/harness.js';
@@ -289,4 +291,47 @@ describe('real-time engine on SQLite beside another writing process', () => {
     expect(Number(stored?.n)).toBe(PER * posters.length);
     expect(ctx.service.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   }, 60_000);
+});
+
+describe('connections per user', () => {
+  const [sqlite] = databaseFactories();
+  const ctx = useService(sqlite as DatabaseFactory, { limits: { connectionsPerUser: 3 } });
+  const sockets: WebSocket[] = [];
+  afterAll(() => {
+    for (const ws of sockets) ws.terminate();
+  });
+
+  const handshake = (token: string) =>
+    new Promise<{ status: number; ws: WebSocket; body: string }>((resolve) => {
+      const ws = new WebSocket(`${ctx.service.url.replace('http', 'ws')}/ws`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      sockets.push(ws);
+      ws.on('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += String(chunk)));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, ws, body }));
+      });
+      ws.on('open', () => resolve({ status: 101, ws, body: '' }));
+      ws.on('error', () => {});
+    });
+
+  it('past limits.connectionsPerUser the handshake is refused with 429, even in one burst; others are not', async () => {
+    const w = await buildWorld(ctx.service);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => handshake(w.alice.token)));
+    expect(burst.filter((answer) => answer.status === 101)).toHaveLength(3);
+    const refused = burst.filter((answer) => answer.status !== 101);
+    expect(refused).toHaveLength(17);
+    for (const answer of refused) {
+      expect(answer.status).toBe(429);
+      expect(JSON.parse(answer.body).error).toMatchObject({ code: 'rate_limited' });
+    }
+    expect((await handshake(w.bob.token)).status).toBe(101);
+    // One closed: a place is free again.
+    const open = burst.find((answer) => answer.status === 101) as { ws: WebSocket };
+    const closed = new Promise((resolve) => open.ws.once('close', resolve));
+    open.ws.close();
+    await closed;
+    await eventually(async () => ((await handshake(w.alice.token)).status === 101 ? true : undefined), 5000);
+  });
 });

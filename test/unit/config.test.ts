@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     expect(config.database.url).toBe(`sqlite:${join(dir.path, '.prizmai', 'prizmai.db')}`);
     expect(config.auth.registration).toBe('open');
     expect(config.stop.timeoutMs).toBe(10_000);
-    expect(config.limits).toEqual({ postsPerSecond: 10, postBurst: 50, loginFailures: 10 });
+    expect(config.limits).toEqual({ postsPerSecond: 10, postBurst: 50, loginFailures: 10, connectionsPerUser: 20 });
     expect(config.worker.concurrency).toBeGreaterThan(0);
     expect(Object.keys(config.beat.schedules).sort()).toEqual([
       'notificationRetention',

@@ -31,7 +31,7 @@ export function testConfig(databaseUrl: string, redisUrl: string, overrides: Dee
     },
     auth: { registration: 'open' },
     stop: { timeoutMs: 1000 },
-    limits: { postsPerSecond: 0, postBurst: 50, loginFailures: 10 },
+    limits: { postsPerSecond: 0, postBurst: 50, loginFailures: 10, connectionsPerUser: 0 },
   };
   return {
     ...config,
@@ -114,6 +114,7 @@ export async function startService(
     logger,
     allowedOrigins: config.service.allowedOrigins,
     options: { maxBufferedBytes: 64 * 1024, typingExpiresMs: 300 },
+    connectionsPerUser: config.limits.connectionsPerUser,
     onFeedRead: (channel, reason) => feedReads.push({ channel, reason }),
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
