@@ -8,6 +8,7 @@ export const envOverrides: Record<string, string> = {
   'redis.bin': 'PRIZMAI_REDIS_BIN',
   'database.url': 'PRIZMAI_DATABASE_URL',
   'limits.postsPerSecond': 'PRIZMAI_POSTS_PER_SECOND',
+  'limits.connectionsPerUser': 'PRIZMAI_CONNECTIONS_PER_USER',
 };
 
 /** CLI flags (as commander names them) that override a config key (SPEC §4). */
@@ -21,4 +22,9 @@ export const flagOverrides: Record<string, { option: string; flag: string }> = {
 };
 
 /** Keys whose values are numbers: a numeric string from env or a flag becomes a number. */
-export const numericKeys = new Set(['service.port', 'redis.port', 'limits.postsPerSecond']);
+export const numericKeys = new Set([
+  'service.port',
+  'redis.port',
+  'limits.postsPerSecond',
+  'limits.connectionsPerUser',
+]);
