@@ -11,7 +11,8 @@ export interface BenchService {
   stop(): Promise<void>;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+/** Polls `check` every 50 ms until it answers true; throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -20,8 +21,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
 }
 
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+/** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited (at once if it already has). */
+export function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
@@ -53,6 +55,8 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
         PRIZMAI_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         PRIZMAI_DATABASE_URL: databaseUrl,
         PRIZMAI_POSTS_PER_SECOND: '0',
+        // Many benchmark connections share a few users: no per-user connection cap.
+        PRIZMAI_CONNECTIONS_PER_USER: '0',
       },
     });
     const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
@@ -68,13 +72,13 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
       base,
       pid: child.pid as number,
       stop: async () => {
-        await stop(child);
-        await stop(redis);
+        await stopChild(child);
+        await stopChild(redis);
       },
     };
   } catch (error) {
-    await stop(service);
-    await stop(redis);
+    await stopChild(service);
+    await stopChild(redis);
     throw error;
   }
 }
