@@ -60,7 +60,10 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
       },
     });
     const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
-    service = spawn(process.execPath, [main], {
+    // PRIZMAI_BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops.
+    const profile = process.env.PRIZMAI_BENCH_CPU_PROF;
+    const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    service = spawn(process.execPath, [...flags, main], {
       env: { ...process.env, PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config) },
       // Request logs still get written (a real cost), just not kept.
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -5,7 +5,7 @@ import { type BurstResult, runBurst } from './burst.js';
 import { type ConnectsResult, runConnects } from './connects.js';
 import { type DeliveryResult, runDelivery } from './delivery.js';
 import { type IdleMemoryResult, runIdleMemory } from './idle-memory.js';
-import { otherProcessesCpu, settle } from './proc.js';
+import { otherProcessesCpu, processCpu, settle } from './proc.js';
 import type { Target } from './target.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -47,12 +47,21 @@ export const BUSY_CORES = 0.2;
 interface Scenario<K extends keyof Omit<Results, 'errors'>> {
   key: K;
   title: string;
-  run(target: Target): Promise<NonNullable<Results[K]>>;
+  /** `round` from 1; each round's client_ids are its own (a repeated one is an idempotent repeat). */
+  run(target: Target, round: number): Promise<NonNullable<Results[K]>>;
   /** One line of what it measured. */
   summary(result: NonNullable<Results[K]>): string;
   /** What went wrong, each a FAILED line. */
   problems(result: NonNullable<Results[K]>): string[];
+  /**
+   * A throughput scenario runs ROUNDS times, the systems taking turns, and keeps each system's median
+   * round by this figure: one round is at the mercy of whatever else the machine does for a second.
+   */
+  figure?(result: NonNullable<Results[K]>): number;
 }
+
+/** Rounds of each throughput scenario (PRIZMAI_BENCH_ROUNDS). */
+const ROUNDS = env('PRIZMAI_BENCH_ROUNDS', 3);
 
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number) => n.toFixed(1);
@@ -108,6 +117,7 @@ export const scenarios = [
     run: (target) => runConnects(target, connects.count, connects.concurrency),
     summary: (r) =>
       `${int(r.connected)} connections (${connects.concurrency} at a time) in ${r.seconds.toFixed(2)} s: ${int(r.connectsPerSecond)}/s`,
+    figure: (r) => r.connectsPerSecond,
     problems: (r) => [
       ...(r.aborted ? [r.aborted] : []),
       ...(r.failed ? [`${r.failed} connections failed; the first: ${r.firstFailure}`] : []),
@@ -116,9 +126,9 @@ export const scenarios = [
   {
     key: 'fanOut',
     title: 'fan-out',
-    run: (target) =>
+    run: (target, round) =>
       runDelivery(target, {
-        name: 'fan-out',
+        name: `fan-out${round}`,
         rooms: [target.rooms.fanOut],
         subscribersPerRoom: fanOut.subscribers,
         window: fanOut.window,
@@ -127,13 +137,14 @@ export const scenarios = [
       }),
     summary: deliverySummary,
     problems: deliveryProblems,
+    figure: (r) => r.deliveriesPerSecond,
   } satisfies Scenario<'fanOut'>,
   {
     key: 'rooms',
     title: 'rooms',
-    run: (target) =>
+    run: (target, round) =>
       runDelivery(target, {
-        name: 'rooms',
+        name: `rooms${round}`,
         rooms: target.rooms.rooms.slice(0, rooms.rooms),
         subscribersPerRoom: rooms.subscribersPerRoom,
         window: rooms.window,
@@ -142,6 +153,7 @@ export const scenarios = [
       }),
     summary: deliverySummary,
     problems: deliveryProblems,
+    figure: (r) => r.deliveriesPerSecond,
   } satisfies Scenario<'rooms'>,
   {
     key: 'burst',
@@ -169,31 +181,50 @@ function failed(line: string): void {
 export async function runGenerator(targets: Target[]): Promise<Map<string, Results>> {
   const results = new Map<string, Results>(targets.map((target) => [target.name, { errors: {}, otherCores: {} }]));
   const width = Math.max(...targets.map((target) => target.name.length));
+  // PRIZMAI_BENCH_SCENARIOS=fanOut,rooms and PRIZMAI_BENCH_TARGETS=prizmai narrow a run (profiling).
+  const only = (name: string) => process.env[name]?.split(',').filter(Boolean);
+  const [someScenarios, someTargets] = [only('PRIZMAI_BENCH_SCENARIOS'), only('PRIZMAI_BENCH_TARGETS')];
   for (const scenario of scenarios) {
-    for (const target of targets) {
-      const mine = results.get(target.name) as Results;
-      const label = `${scenario.title} on ${target.name.padEnd(width)}`;
-      // One generic call over the table: each scenario's run, summary and problems agree on its result.
-      const { key, run, summary, problems } = scenario as unknown as Scenario<'fanOut'>;
-      try {
-        // Every system quiet first: the other one may still be closing the last scenario's sockets.
-        for (const other of targets) await settle(other.pid);
-        const others = otherProcessesCpu();
-        const result = await run(target);
-        const busy = Math.round(others() * 100) / 100;
-        mine.otherCores[key] = busy;
-        (mine as unknown as Record<string, unknown>)[key] = result;
-        process.stdout.write(`  ${label}: ${summary(result)}\n`);
-        if (busy > BUSY_CORES) {
+    if (someScenarios && !someScenarios.includes(scenario.key)) continue;
+    // One generic call over the table: each scenario's run, summary and problems agree on its result.
+    const { key, run, summary, problems, figure } = scenario as unknown as Scenario<'fanOut'>;
+    const rounds = new Map<string, { result: DeliveryResult; busy: number }[]>();
+    for (let round = 1; round <= (figure ? ROUNDS : 1); round++) {
+      for (const target of targets) {
+        if (someTargets && !someTargets.includes(target.name)) continue;
+        const mine = results.get(target.name) as Results;
+        const label = `${scenario.title} on ${target.name.padEnd(width)}${figure ? ` (round ${round})` : ''}`;
+        try {
+          // Every system quiet first: the other one may still be closing the last scenario's sockets.
+          for (const other of targets) await settle(other.pid);
+          const others = otherProcessesCpu();
+          const server = processCpu(target.pid);
+          const generator = processCpu(process.pid);
+          const result = await run(target, round);
+          const busy = Math.round(others() * 100) / 100;
+          const [serverCores, generatorCores] = [server(), generator()];
+          rounds.set(target.name, [...(rounds.get(target.name) ?? []), { result, busy }]);
           process.stdout.write(
-            `    note: other processes used ${busy.toFixed(1)} cores meanwhile: unreliable figures\n`,
+            `  ${label}: ${summary(result)}; server ${serverCores.toFixed(2)} cores, generator ${generatorCores.toFixed(2)}\n`,
           );
+          if (busy > BUSY_CORES) {
+            process.stdout.write(
+              `    note: other processes used ${busy.toFixed(1)} cores meanwhile: unreliable figures\n`,
+            );
+          }
+          for (const problem of problems(result)) failed(`${label}: ${problem}`);
+        } catch (error) {
+          mine.errors[key] = (error as Error).message;
+          failed(`${label}: ${(error as Error).stack ?? String(error)}`);
         }
-        for (const problem of problems(result)) failed(`${label}: ${problem}`);
-      } catch (error) {
-        mine.errors[key] = (error as Error).message;
-        failed(`${label}: ${(error as Error).stack ?? String(error)}`);
       }
+    }
+    for (const [name, runs] of rounds) {
+      const mine = results.get(name) as Results;
+      const sorted = figure ? [...runs].sort((a, b) => figure(a.result) - figure(b.result)) : runs;
+      const median = sorted[Math.floor((sorted.length - 1) / 2)] as { result: DeliveryResult; busy: number };
+      (mine as unknown as Record<string, unknown>)[key] = median.result;
+      mine.otherCores[key] = median.busy;
     }
   }
   return results;

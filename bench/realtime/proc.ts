@@ -10,7 +10,7 @@ export function rssKiB(pid: number): number {
 }
 
 /** User + system CPU time the process has used, in clock ticks (1/100 s on Linux). */
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
   // Fields after the command name, which is in parentheses and may hold spaces: state is the first,
   // utime and stime the 12th and 13th.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -80,4 +80,10 @@ export function otherProcessesCpu(): () => number {
     const others = machineTicks() - machine - (ownTreeTicks() - own);
     return seconds > 0 ? Math.max(0, others / 100 / seconds) : 0;
   };
+}
+
+/** Starts measuring one process's CPU; the function it returns gives its average since, in cores. */
+export function processCpu(pid: number): () => number {
+  const [ticks, started] = [cpuTicks(pid), performance.now()];
+  return () => (cpuTicks(pid) - ticks) / 100 / ((performance.now() - started) / 1000);
 }

@@ -28,7 +28,10 @@ export async function startReference(dir: string): Promise<ReferenceServer> {
       redis.once('error', reject);
     });
     const main = fileURLToPath(new URL('./reference-server.js', import.meta.url));
-    server = spawn(process.execPath, [main, String(port), `redis://127.0.0.1:${redisPort}`], {
+    // PRIZMAI_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the reference too, when it stops.
+    const profile = process.env.PRIZMAI_BENCH_CPU_PROF;
+    const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', `${profile}/reference`] : [];
+    server = spawn(process.execPath, [...flags, main, String(port), `redis://127.0.0.1:${redisPort}`], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitFor(() => ready(port), 'the reference server');

@@ -51,15 +51,21 @@ export const POST_TABLES: Record<PostKind, PostTables> = {
 export const MAX_BATCH = 256;
 
 /**
- * Collects what is submitted until the current macrotask ends, then hands it to `flush` as one batch;
- * one batch is written at a time, and what arrives meanwhile forms the next.
+ * Collects what is submitted, then hands it to `flush` as one batch: one batch is written at a time,
+ * and what arrives meanwhile forms the next. With `holdMs`, a batch starts at most that soon after the
+ * previous one started (unless a full batch is waiting): under load, posts gather into bigger commits
+ * (a commit's cost is mostly its own, not its rows'); when idle, a post is written at once.
  */
 export class BatchQueue<T, R> {
   private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
   private scheduled = false;
+  private lastStart = 0;
 
-  constructor(private readonly flush: (items: T[]) => Promise<(R | { error: unknown })[]>) {}
+  constructor(
+    private readonly flush: (items: T[]) => Promise<(R | { error: unknown })[]>,
+    private readonly holdMs = 0,
+  ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -71,12 +77,15 @@ export class BatchQueue<T, R> {
   private schedule(): void {
     if (this.scheduled || this.running || this.pending.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => void this.run());
+    const wait = this.pending.length >= MAX_BATCH ? 0 : this.lastStart + this.holdMs - performance.now();
+    if (wait > 0) setTimeout(() => void this.run(), wait);
+    else setImmediate(() => void this.run());
   }
 
   private async run(): Promise<void> {
     this.scheduled = false;
     this.running = true;
+    this.lastStart = performance.now();
     const batch = this.pending.splice(0, MAX_BATCH);
     try {
       const results = await this.flush(batch.map((entry) => entry.item));

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { DomainError } from '../domain/errors.js';
 import {
   BatchQueue,
   type PostKind,
@@ -35,6 +36,9 @@ interface PoolClient {
   acquireConnection(): Promise<SqliteDatabase>;
   releaseConnection(connection: SqliteDatabase): Promise<unknown>;
 }
+
+/** Under load, a commit at most every 2 ms: each commit writes its pages to the WAL, whatever its rows. */
+const GROUP_COMMIT_MS = 2;
 
 const STATEMENTS: Record<PostKind, PostStatements> = {
   message: postStatements('message'),
@@ -80,14 +84,15 @@ export function sqlitePostWriter(knex: Knex): PostWriter {
   const queue = new BatchQueue<PostRequest, PostOutcome>(async (requests) => {
     const db = await pool.acquireConnection();
     try {
-      // Each post in a savepoint of its own: a refused or failed post leaves the others standing.
-      const one = db.transaction((request: PostRequest, createdAt: number) => writeOne(db, request, createdAt));
+      // A refusal (no access) comes before a post's first write, so it leaves nothing to undo and the
+      // others go on; any other failure rolls the whole batch back, and every post in it fails.
       const all = db.transaction(() =>
         requests.map((request) => {
           try {
-            return one(request, Date.now());
+            return writeOne(db, request, Date.now());
           } catch (error) {
-            return { error };
+            if (error instanceof DomainError) return { error };
+            throw error;
           }
         }),
       );
@@ -95,6 +100,6 @@ export function sqlitePostWriter(knex: Knex): PostWriter {
     } finally {
       await pool.releaseConnection(db);
     }
-  });
+  }, GROUP_COMMIT_MS);
   return { write: (request) => queue.submit(request) };
 }

@@ -58,12 +58,29 @@ export function bullMentionQueue(connection: Redis): MentionQueue & { preload():
       return new Queue<MentionJob>(MENTION_QUEUE, { connection });
     }));
   let closed: Promise<void> | undefined;
+  // The jobs enqueued in one moment (a batch of posts) go to Redis in one addBulk.
+  let gathering: { job: MentionJob; jobId: string; done: (error?: unknown) => void }[] = [];
+  const flush = async () => {
+    const jobs = gathering;
+    gathering = [];
+    try {
+      await (await load()).addBulk(
+        jobs.map(({ job, jobId }) => ({ name: MENTION_JOB, data: job, opts: { ...JOB_OPTIONS, jobId } })),
+      );
+      for (const { done } of jobs) done();
+    } catch (error) {
+      for (const { done } of jobs) done(error);
+    }
+  };
   return {
     preload() {
       void load();
     },
-    async enqueue(job, jobId) {
-      await (await load()).add(MENTION_JOB, job, { ...JOB_OPTIONS, jobId });
+    enqueue(job, jobId) {
+      return new Promise<void>((resolve, reject) => {
+        if (gathering.length === 0) setImmediate(() => void flush());
+        gathering.push({ job, jobId, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      });
     },
     close() {
       closed ??= queue ? queue.then((q) => q.close()) : Promise.resolve();

@@ -15,17 +15,16 @@ import type { RoomPresence } from './room-presence.js';
 import { checkAccess, feedSource, parseStream, replaySource, type StreamRef } from './sources.js';
 
 // One client's WebSocket session (SPEC §7). Its frames are handled strictly in the order received:
-// consecutive posts are handed to the post writer together (stored in one transaction, in order) and
-// acked in that order; every other frame runs to completion before the next. What one client may have
-// queued is bounded: past INBOX_HIGH frames its socket is no longer read until the queue drains.
+// posts are handed to the post writer as they come (pipelined; stored in order, those of one moment in
+// one transaction) and acked in that order; every other frame waits for the acks before it, then runs
+// to completion. What one client may have queued or in flight is bounded: past INBOX_HIGH frames its
+// socket is no longer read until they drain.
 
 /** At most this many streams per connection, counting one being opened. */
 export const MAX_SUBSCRIPTIONS = 100;
 /** Frames queued before the socket is paused, and the level at which it is read again. */
 const INBOX_HIGH = 256;
 const INBOX_LOW = 32;
-/** Posts handed to the writer at once from one connection. */
-const PIPELINED_POSTS = 64;
 
 /**
  * The seed's per-stream endpoints (`/ws/chat-room/:room_id/`, `/ws/task-comments/:task_id/`): subscribed
@@ -119,6 +118,9 @@ export class Session implements HubSession {
   private streams: Map<string, Subscription> | undefined;
   private inbox: Inbound[] = [];
   private draining = false;
+  /** Answers of posts handed to the writer, sent in the order the posts came; never rejects. */
+  private answering: Promise<void> = Promise.resolve();
+  private postsInFlight = 0;
   private typing: Typing | undefined;
   /** Counts board-access losses, so a subscribe that raced one checks access again. */
   private accessChanges = 0;
@@ -212,27 +214,33 @@ export class Session implements HubSession {
 
   private enqueue(inbound: Inbound): void {
     this.inbox.push(inbound);
-    if (this.inbox.length >= INBOX_HIGH && !this.ws.isPaused) this.ws.pause();
+    if (this.inbox.length + this.postsInFlight >= INBOX_HIGH && !this.ws.isPaused) this.ws.pause();
     if (!this.draining) void this.drain();
   }
 
+  /**
+   * Handles the inbox in order. A post is handed to the writer at once — posts pipeline, and those of
+   * one moment are stored in one transaction — and its answer joins the chain of answers, sent in the
+   * order received; any other frame waits for the answers before it, then runs to completion.
+   */
   private async drain(): Promise<void> {
     this.draining = true;
     try {
       while (this.inbox.length > 0 && this.ws.readyState === this.ws.OPEN) {
-        if (isPost(this.inbox[0])) {
-          const posts: { frame: PostFrame; ref: string | null }[] = [];
-          while (posts.length < PIPELINED_POSTS && isPost(this.inbox[0])) {
-            posts.push(this.inbox.shift() as { frame: PostFrame; ref: string | null });
-          }
-          this.resumeReading();
-          // All handed over now, in order; answered in the same order.
-          const answers = posts.map((post) => this.post(post.frame, post.ref));
-          for (const answer of answers) this.send(await answer);
+        const inbound = this.inbox.shift() as Inbound;
+        if (isPost(inbound)) {
+          if (this.postsInFlight >= INBOX_HIGH) await this.answering;
+          this.postsInFlight++;
+          const answer = this.post(inbound.frame, inbound.ref);
+          this.answering = this.answering.then(async () => {
+            this.send(await answer);
+            this.postsInFlight--;
+            this.resumeReading();
+          });
           continue;
         }
-        const inbound = this.inbox.shift() as Inbound;
         this.resumeReading();
+        if (this.postsInFlight > 0) await this.answering;
         if ('refused' in inbound) this.send(inbound.refused);
         else {
           await this.handle(inbound.frame as Exclude<ClientFrame, PostFrame>).catch((error: unknown) =>
@@ -246,7 +254,7 @@ export class Session implements HubSession {
   }
 
   private resumeReading(): void {
-    if (this.ws.isPaused && this.inbox.length <= INBOX_LOW) this.ws.resume();
+    if (this.ws.isPaused && this.inbox.length + this.postsInFlight <= INBOX_LOW) this.ws.resume();
   }
 
   /** A post's answer: its ack once stored (sent before its broadcast can arrive), or its error. */

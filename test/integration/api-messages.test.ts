@@ -307,9 +307,15 @@ describe.each(databaseFactories())('post rate limit on $dialect', (factory) => {
   });
 
   it('edits draw from the same per-user bucket as posts: 429 once it is spent, the content unchanged', async () => {
-    const w = await buildWorld(ctx.service);
-    const posted = await ctx.service.call('POST', `/api/v1/rooms/${w.roomId}/messages`, {
-      token: w.alice.token,
+    // A user of their own, with a fresh bucket: their own board and room.
+    const erin = await signUp(ctx.service, 'erin');
+    const board = await ctx.service.call('POST', '/api/v1/boards', { token: erin.token, json: { name: 'Erin' } });
+    const room = await ctx.service.call('POST', `/api/v1/boards/${board.body.board.id}/rooms`, {
+      token: erin.token,
+      json: { name: 'notes' },
+    });
+    const posted = await ctx.service.call('POST', `/api/v1/rooms/${room.body.room.id}/messages`, {
+      token: erin.token,
       json: { content: 'original' },
     });
     expect(posted.status).toBe(201);
@@ -317,7 +323,7 @@ describe.each(databaseFactories())('post rate limit on $dialect', (factory) => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       const edit = await ctx.service.call('PATCH', `/api/v1/messages/${id}`, {
-        token: w.alice.token,
+        token: erin.token,
         json: { content: `edit ${i}` },
       });
       statuses.push(edit.status);
