@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { roomOfMember } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
@@ -114,6 +115,11 @@ class Subscription implements FeedSubscriber {
   }
 }
 
+function uncork(session: Session): void {
+  session.corked = false;
+  session.uncorkSocket();
+}
+
 export class Session implements HubSession {
   private streams: Map<string, Subscription> | undefined;
   private inbox: Inbound[] = [];
@@ -121,6 +127,8 @@ export class Session implements HubSession {
   /** Answers of posts handed to the writer, sent in the order the posts came; never rejects. */
   private answering: Promise<void> = Promise.resolve();
   private postsInFlight = 0;
+  /** The socket is corked until the current tick ends. */
+  corked = false;
   private typing: Typing | undefined;
   /** Counts board-access losses, so a subscribe that raced one checks access again. */
   private accessChanges = 0;
@@ -132,6 +140,8 @@ export class Session implements HubSession {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The connection's socket (from the HTTP upgrade), to gather one moment's frames into one write. */
+    private readonly socket: Duplex,
     private readonly actor: Actor,
     shared: SessionShared,
     private readonly alias?: Alias,
@@ -151,6 +161,10 @@ export class Session implements HubSession {
     return this.actor.id;
   }
 
+  uncorkSocket(): void {
+    this.socket.uncork();
+  }
+
   private get user() {
     return { id: this.actor.id, username: this.actor.username };
   }
@@ -158,6 +172,12 @@ export class Session implements HubSession {
   send(data: Buffer | ServerFrame): void {
     const ws = this.ws;
     if (ws.readyState !== ws.OPEN) return;
+    // Frames sent in one moment (a batch of posts arrives as a burst of events) leave in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       // Too slow to keep up: disconnect rather than buffer without bound; it resumes with `after`.
       ws.close(4008, 'too slow; resubscribe with after');

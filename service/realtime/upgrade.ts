@@ -155,7 +155,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
     socket.once('close', releaseOnce);
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.once('close', releaseOnce);
-      new Session(ws, actor, shared, alias);
+      new Session(ws, socket, actor, shared, alias);
     });
   }
 
