@@ -55,6 +55,12 @@ export class Feed {
   readonly ready: Promise<void>;
   /** Counts the events that took the stream away from someone (a subscribe racing one checks again). */
   accessRevision = 0;
+  /**
+   * Users whose access was checked while this feed was live, with the stream's board: kept current by
+   * the events that end access (they arrive here, or through the hub for a board), so a user's next
+   * subscribe needs no read.
+   */
+  private readonly admitted = new Map<number, number | null>();
   private started = false;
   private lastId = 0;
   /** Events waiting while the feed starts or repairs a gap. */
@@ -79,6 +85,21 @@ export class Feed {
   /** Started: events are followed. */
   get isLive(): boolean {
     return this.started;
+  }
+
+  /** The board of a user already admitted (undefined when not known). */
+  accessOf(userId: number): number | null | undefined {
+    return this.admitted.get(userId);
+  }
+
+  rememberAccess(userId: number, boardId: number | null): void {
+    if (this.started) this.admitted.set(userId, boardId);
+  }
+
+  /** The user lost access (removed from the board): checked again next time. */
+  forgetAccess(userId: number): void {
+    this.accessRevision++;
+    this.admitted.delete(userId);
   }
 
   /** The id of the last item delivered: a new subscriber without `after` starts there. */
@@ -166,14 +187,15 @@ export class Feed {
   private update(event: ChatEvent): void {
     if (event.type === 'room.deleted') {
       this.accessRevision++;
+      this.admitted.clear();
       this.failWhere(() => true, new DomainError('not_found', 'the room was deleted'));
       return;
     }
     const frame = updateFrame(event);
     if (frame) this.broadcast({ id: undefined, data: encode(frame) });
     if (event.type === 'room.member_left') {
-      this.accessRevision++;
       const userId = event.user.id;
+      this.forgetAccess(userId);
       this.failWhere(
         (subscriber) => subscriber.userId === userId,
         new DomainError('not_found', 'you are no longer a member of this room'),

@@ -59,8 +59,15 @@ export class Hub {
       return;
     }
     if (event.type === 'board.member_removed') {
+      for (const feed of this.feeds.values()) feed.forgetAccess(event.user.id);
       for (const session of this.sessions.get(event.user.id) ?? []) session.boardAccessEnded(event.board_id);
     }
+  }
+
+  /** The feed of a channel if it is live (started and followed). */
+  liveFeed(channel: string): Feed | undefined {
+    const feed = this.feeds.get(channel);
+    return feed?.isLive ? feed : undefined;
   }
 
   /** The feed of a stream, started (its channel subscribed) on first use. */

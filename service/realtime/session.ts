@@ -13,7 +13,7 @@ import type { Delivery, Feed, FeedSubscriber } from './feed.js';
 import type { Hub, HubSession } from './hub.js';
 import { ClientFrame, errorFrame, type ServerFrame } from './protocol.js';
 import type { RoomPresence } from './room-presence.js';
-import { checkAccess, feedSource, parseStream, replaySource, type StreamRef } from './sources.js';
+import { channelOfStream, checkAccess, feedSource, parseStream, replaySource, type StreamRef } from './sources.js';
 
 // One client's WebSocket session (SPEC §7). Its frames are handled strictly in the order received:
 // posts are handed to the post writer as they come (pipelined; stored in order, those of one moment in
@@ -332,7 +332,9 @@ export class Session implements HubSession {
       throw new DomainError('invalid_request', `at most ${MAX_SUBSCRIPTIONS} streams per connection`);
     }
     const changesBefore = this.accessChanges;
-    const boardId = await checkAccess(this.deps, this.actor, ref);
+    // A user the live feed has already let in (and heard no access change of since) is not read again.
+    const known = this.hub.liveFeed(channelOfStream(ref, this.actor))?.accessOf(this.actor.id);
+    const boardId = known !== undefined ? known : await checkAccess(this.deps, this.actor, ref);
     const feed = this.hub.feed(feedSource(this.deps, this.actor, ref));
     const feedWasLive = feed.isLive;
     const revisionBefore = feed.accessRevision;
@@ -349,6 +351,9 @@ export class Session implements HubSession {
         this.hub.release(feed);
         throw error;
       }
+    }
+    if (feed.accessRevision === revisionBefore && this.accessChanges === changesBefore) {
+      feed.rememberAccess(this.actor.id, subscription.boardId);
     }
     if (previous) this.detach(previous, { keepPresence: true });
     this.streams.set(stream, subscription);

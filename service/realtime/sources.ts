@@ -1,4 +1,5 @@
-import { roomOfMember, taskOfMember } from '../domain/access.js';
+import { query } from '../db/sql.js';
+import { notFound } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
 import { latestCommentId, taskCommentsAfter } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
@@ -22,11 +23,19 @@ export function parseStream(stream: string): StreamRef {
   return { kind, id: Number(id) };
 }
 
+// One prepared statement per subscribe (the connect path): (stream id, user id) → the board, if the
+// user may follow the stream — a room's members, a task's board members.
+const ACCESS = {
+  room: 'select r.board_id from chat_rooms r where r.id = ? and exists (select 1 from room_members m where m.room_id = r.id and m.user_id = ?)',
+  task: 'select t.board_id from tasks t where t.id = ? and exists (select 1 from board_members m where m.board_id = t.board_id and m.user_id = ?)',
+};
+
 /** The board a room or task stream belongs to (its access ends with board membership); null for notifications. */
 export async function checkAccess(deps: DomainDeps, actor: Actor, ref: StreamRef): Promise<number | null> {
-  if (ref.kind === 'room') return (await roomOfMember(deps.db.knex, ref.id, actor)).board_id;
-  if (ref.kind === 'task') return (await taskOfMember(deps.db.knex, ref.id, actor)).board_id;
-  return null;
+  if (ref.kind === 'notifications') return null;
+  const [row] = await query(deps.db.knex, deps.db.dialect, ACCESS[ref.kind], [ref.id, actor.id]);
+  if (!row) throw notFound(ref.kind);
+  return Number(row.board_id);
 }
 
 /** The feed key of a stream: its channel (a user's notifications are their own stream). */

@@ -203,6 +203,9 @@ describe.each(databaseFactories())('real-time engine on $dialect', (factory) => 
       ['chat_message', 'message_edited', 'user_typing', 'new_comment'].includes(f.type),
     );
     expect(leaked).toEqual([]);
+    // Subscribing again is refused: what the feed knew of carol's access went with the removal.
+    expect((await subscribe(carol, `room:${w.roomId}`)).code).toBe('not_found');
+    expect((await subscribe(carol, `task:${w.taskId}`)).code).toBe('not_found');
     alice.send({ type: 'stop_typing', room_id: w.roomId });
     await api('POST', `/boards/${w.boardId}/members`, w.alice.token, { username: 'carol' });
   });
