@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../cli/supervisor/free-ports.js';
+import { SERVICE_NODE_FLAGS } from '../cli/supervisor/specs.js';
 import { loadConfig } from '../config/load.js';
 
 export interface BenchService {
@@ -62,9 +63,13 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
     const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
     // PRIZMAI_BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops.
     const profile = process.env.PRIZMAI_BENCH_CPU_PROF;
-    const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    // The service's own Node flags, as the supervisor starts it.
+    const flags = [...SERVICE_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
     service = spawn(process.execPath, [...flags, main], {
-      env: { ...process.env, PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config) },
+      env: {
+        ...process.env,
+        PRIZMAI_RESOLVED_CONFIG: JSON.stringify(config),
+      },
       // Request logs still get written (a real cost), just not kept.
       stdio: ['ignore', 'ignore', 'inherit'],
     });

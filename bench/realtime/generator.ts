@@ -24,7 +24,7 @@ export const SETTINGS = {
     warmup: 50,
     messages: env('PRIZMAI_BENCH_ROOM_MESSAGES', 500),
   },
-  connects: { count: 500, concurrency: 50 },
+  connects: { count: 2000, concurrency: 50 },
   idleMemory: { count: 1000, concurrency: 50 },
   burst: { count: 3000 },
 } as const;

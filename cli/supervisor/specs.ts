@@ -21,23 +21,36 @@ export function redisUrl(config: ResolvedConfig): string {
   return config.redis.url ?? `redis://127.0.0.1:${config.redis.port}`;
 }
 
+/**
+ * Node flags of the service process. A small young generation: a service holding thousands of
+ * long-lived WebSocket connections otherwise grows its new space to tens of MiB (RSS that its
+ * connections do not need — the realtime bench measures ~17 KiB per idle connection with the default,
+ * ~8 KiB with this), at no cost to its throughput.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 /** The processes of the stack, in dependency order: redis → migrate → service, worker, beat. */
 export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): ProcessSpec[] {
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
   childEnv[RESOLVED_CONFIG_ENV] = JSON.stringify(config);
   const cwd = config.stateDir;
-  const node = (entry: string) => ({ command: process.execPath, args: [dist(entry)], env: childEnv, cwd });
+  const node = (entry: string, flags: string[] = []) => ({
+    command: process.execPath,
+    args: [...flags, dist(entry)],
+    env: childEnv,
+    cwd,
+  });
   // The one-file builds (`npm run build` makes them) start in a third of the time, through a code cache.
-  const bundled = (name: string, entry: string) =>
+  const bundled = (name: string, entry: string, flags: string[] = []) =>
     existsSync(dist(`bundles/${name}.cjs`))
       ? {
           command: process.execPath,
-          args: [dist('cli/supervisor/bundle-loader.js'), dist(`bundles/${name}.cjs`)],
+          args: [...flags, dist('cli/supervisor/bundle-loader.js'), dist(`bundles/${name}.cjs`)],
           env: { ...childEnv, [CODE_CACHE_DIR_ENV]: statePaths(config.stateDir).codeCacheDir },
           cwd,
         }
-      : node(entry);
+      : node(entry, flags);
   const managed = config.redis.url === undefined;
   const redisDeps = managed ? ['redis'] : [];
   const specs: ProcessSpec[] = [];
@@ -97,7 +110,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
     },
     {
       name: 'service',
-      ...bundled('service', 'service/main.js'),
+      ...bundled('service', 'service/main.js', SERVICE_NODE_FLAGS),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
       port: config.service.port,

@@ -70,10 +70,11 @@ export class Hub {
     return feed?.isLive ? feed : undefined;
   }
 
-  /** The feed of a stream, started (its channel subscribed) on first use. */
-  feed(source: FeedSource): Feed {
-    let feed = this.feeds.get(source.channel);
+  /** The feed of a channel, started (its channel subscribed) with the source `sourceOf` makes on first use. */
+  feed(channel: string, sourceOf: () => FeedSource): Feed {
+    let feed = this.feeds.get(channel);
     if (!feed) {
+      const source = sourceOf();
       const subscribed = this.subscriber.subscribe(source.channel);
       feed = new Feed(source, subscribed, {
         onRead: this.options.onFeedRead,

@@ -333,9 +333,10 @@ export class Session implements HubSession {
     }
     const changesBefore = this.accessChanges;
     // A user the live feed has already let in (and heard no access change of since) is not read again.
-    const known = this.hub.liveFeed(channelOfStream(ref, this.actor))?.accessOf(this.actor.id);
+    const channel = channelOfStream(ref, this.actor);
+    const known = this.hub.liveFeed(channel)?.accessOf(this.actor.id);
     const boardId = known !== undefined ? known : await checkAccess(this.deps, this.actor, ref);
-    const feed = this.hub.feed(feedSource(this.deps, this.actor, ref));
+    const feed = this.hub.feed(channel, () => feedSource(this.deps, this.actor, ref));
     const feedWasLive = feed.isLive;
     const revisionBefore = feed.accessRevision;
     await feed.ready;
