@@ -58,6 +58,8 @@ interface Scenario<K extends keyof Omit<Results, 'errors'>> {
    * round by this figure: one round is at the mercy of whatever else the machine does for a second.
    */
   figure?(result: NonNullable<Results[K]>): number;
+  /** Rounds instead of ROUNDS (a short scenario needs more to settle). */
+  rounds?: number;
 }
 
 /** Rounds of each throughput scenario (PRIZMAI_BENCH_ROUNDS). */
@@ -118,6 +120,7 @@ export const scenarios = [
     summary: (r) =>
       `${int(r.connected)} connections (${connects.concurrency} at a time) in ${r.seconds.toFixed(2)} s: ${int(r.connectsPerSecond)}/s`,
     figure: (r) => r.connectsPerSecond,
+    rounds: 5,
     problems: (r) => [
       ...(r.aborted ? [r.aborted] : []),
       ...(r.failed ? [`${r.failed} connections failed; the first: ${r.firstFailure}`] : []),
@@ -187,9 +190,9 @@ export async function runGenerator(targets: Target[]): Promise<Map<string, Resul
   for (const scenario of scenarios) {
     if (someScenarios && !someScenarios.includes(scenario.key)) continue;
     // One generic call over the table: each scenario's run, summary and problems agree on its result.
-    const { key, run, summary, problems, figure } = scenario as unknown as Scenario<'fanOut'>;
+    const { key, run, summary, problems, figure, rounds: ownRounds } = scenario as unknown as Scenario<'fanOut'>;
     const rounds = new Map<string, { result: DeliveryResult; busy: number }[]>();
-    for (let round = 1; round <= (figure ? ROUNDS : 1); round++) {
+    for (let round = 1; round <= (figure ? (ownRounds ?? ROUNDS) : 1); round++) {
       for (const target of targets) {
         if (someTargets && !someTargets.includes(target.name)) continue;
         const mine = results.get(target.name) as Results;

@@ -109,9 +109,12 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   };
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://service');
-    const alias = aliasOf(url.pathname);
-    if (url.pathname !== '/ws' && !alias) {
+    // The path and query, split by hand: a URL object per handshake is a cost on the connect path.
+    const target = request.url ?? '/';
+    const mark = target.indexOf('?');
+    const pathname = mark < 0 ? target : target.slice(0, mark);
+    const alias = aliasOf(pathname);
+    if (pathname !== '/ws' && !alias) {
       return refuse(socket, 404, 'Not Found', 'not_found', 'no WebSocket endpoint here; use /ws');
     }
     const origin = request.headers.origin;
@@ -124,7 +127,10 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
         `origin ${origin} may not open WebSockets (service.allowedOrigins)`,
       );
     }
-    const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? '';
+    const token =
+      bearerToken(request.headers.authorization) ??
+      (mark < 0 ? null : new URLSearchParams(target.slice(mark + 1)).get('token')) ??
+      '';
     const actor = await tokens.actorOf(token);
     if (!actor) {
       return refuse(
@@ -147,16 +153,9 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
       );
     }
     perUser.set(actor.id, open + 1);
-    let released = false;
-    const releaseOnce = () => {
-      if (!released) release(actor.id);
-      released = true;
-    };
-    socket.once('close', releaseOnce);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.once('close', releaseOnce);
-      new Session(ws, socket, actor, shared, alias);
-    });
+    // The socket closes with its WebSocket, or when the handshake fails.
+    socket.once('close', () => release(actor.id));
+    wss.handleUpgrade(request, socket, head, (ws) => new Session(ws, socket, actor, shared, alias));
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
