@@ -1,8 +1,9 @@
+import { redisUrlFor } from '../config/managed-redis.js';
 import type { ResolvedConfig } from '../config/types.js';
 
-/** The Redis every process talks to: the configured URL, or the managed redis-server on loopback. */
+/** The Redis every process talks to: the configured URL, or the managed redis-server (with its password). */
 export function redisUrlOf(config: ResolvedConfig): string {
-  return config.redis.url ?? `redis://127.0.0.1:${config.redis.port}`;
+  return redisUrlFor(config);
 }
 
 /**

@@ -3,7 +3,7 @@ import { optionsOf } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
 import { hello, locateStateDir, send, versionMismatch } from '../supervisor/client.js';
 import { statusDocument } from '../supervisor/rows.js';
-import { inspectState } from '../supervisor/stale.js';
+import { corruptStateAdvice, inspectState } from '../supervisor/stale.js';
 import type { StackStatus } from '../supervisor/types.js';
 
 /** `prizmai status`: 0 when every process is ready, 3 when the stack is not running, 1 when degraded. */
@@ -19,6 +19,19 @@ export async function run(...args: unknown[]): Promise<number> {
     status = (await send(stateDir, 'status')).value as StackStatus;
   } else {
     const found = inspectState(stateDir);
+    if (found.kind === 'corrupt') {
+      // Not "not running": what runs cannot be told from an unreadable file.
+      if (options.json) {
+        printJson({
+          url: null,
+          daemon: { pid: null, alive: false },
+          processes: [],
+          state_file: { path: found.path, problem: found.problem, pids_alive: found.alive },
+        });
+      }
+      note(corruptStateAdvice(found));
+      return ExitCode.failure;
+    }
     if (found.kind === 'none') {
       if (options.json) printJson({ url: null, daemon: { pid: null, alive: false }, processes: [] });
       else note('prizmai: not running');

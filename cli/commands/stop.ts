@@ -29,6 +29,20 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
   }
 
   const found = inspectState(stateDir);
+  if (found.kind === 'corrupt') {
+    // Only what the file still names with a matching pid and start time is stopped; then the file goes.
+    if (found.alive.some((p) => p.name === 'supervisor')) await killDaemon(found.state);
+    const stopped = await stopOrphans(found.state, []);
+    removeState(found.path);
+    if (!options.json) {
+      note(
+        `prizmai: removed the unreadable state file ${found.path} (${found.problem}); ` +
+          (stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing it named was running'),
+      );
+    }
+    result({ stopped, daemon: 'gone', removed_state_file: found.path });
+    return 0;
+  }
   if (found.kind === 'none') {
     if (!options.json) note('prizmai: not running');
     result({ stopped: [], running: false });

@@ -78,8 +78,8 @@ export function spawnDaemon(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ pid: number }> {
   const { daemonLog, logsDir } = statePaths(config.stateDir);
-  mkdirSync(logsDir, { recursive: true });
-  const out = openSync(daemonLog, 'a');
+  mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+  const out = openSync(daemonLog, 'a', 0o600);
   try {
     const child = spawn(process.execPath, [daemonEntry], {
       cwd: config.stateDir,

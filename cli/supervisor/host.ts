@@ -4,8 +4,9 @@ import type { ResolvedConfig } from '../../config/types.js';
 import { controlPath, controlPathIsFile, processStartTime } from '../platform.js';
 import { type ControlRequest, serveControl } from './ipc.js';
 import { statePaths } from './paths.js';
+import { makeStatePrivate } from './private-files.js';
 import { redisUrl, serviceUrl, stackSpecs } from './specs.js';
-import { inspectState } from './stale.js';
+import { corruptStateAdvice, inspectState } from './stale.js';
 import { claimState, removeState, type StateFile, writeState } from './state.js';
 import { Supervisor } from './supervisor.js';
 import type { StackStatus } from './types.js';
@@ -44,7 +45,7 @@ export class HostError extends Error {
 export async function hostSupervisor(options: HostOptions): Promise<Host> {
   const { config } = options;
   const paths = statePaths(config.stateDir);
-  mkdirSync(paths.logsDir, { recursive: true });
+  makeStatePrivate(config.stateDir, config.database.url);
   mkdirSync(paths.redisDir, { recursive: true });
   const control = controlPath(config.stateDir);
   const specs = stackSpecs(config, options.env);
@@ -74,6 +75,9 @@ export async function hostSupervisor(options: HostOptions): Promise<Host> {
           .map((p) => `${p.name} (pid ${p.pid})`)
           .join(', ')} running; run \`prizmai stop\` to clean up, then start again`,
       );
+    }
+    if (found.kind === 'corrupt' && found.alive.length > 0) {
+      throw new HostError('stale_children', corruptStateAdvice(found));
     }
     removeState(paths.stateFile);
     if (!claimState(paths.stateFile, stateOf([]))) {

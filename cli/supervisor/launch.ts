@@ -6,7 +6,7 @@ import { hello, send, spawnDaemon, versionMismatch, waitGone } from './client.js
 import { statePaths } from './paths.js';
 import { portProblems } from './preflight.js';
 import { type FailureEntry, failureEntries } from './report.js';
-import { inspectState } from './stale.js';
+import { corruptStateAdvice, inspectState } from './stale.js';
 import { removeState } from './state.js';
 import type { ProcessStatus, StackStatus, WaitResult } from './types.js';
 
@@ -113,6 +113,10 @@ export async function checkBeforeSpawn(config: ResolvedConfig): Promise<void> {
       );
     }
     removeState(statePaths(config.stateDir).stateFile);
+  }
+  if (found.kind === 'corrupt') {
+    if (found.alive.length > 0) throw new CliError(corruptStateAdvice(found));
+    removeState(found.path);
   }
 
   const problems = await portProblems(config);

@@ -11,8 +11,9 @@ export function probeHosts(host: string): string[] {
   return [host.replace(/^\[(.*)\]$/, '$1')];
 }
 
-/** Redis answers PING with +PONG. */
-export function pingRedis(host: string, port: number, timeoutMs = 1000): Promise<void> {
+/** Redis answers PING with +PONG (after AUTH, with a password). */
+export function pingRedis(host: string, port: number, timeoutMs = 1000, password?: string): Promise<void> {
+  const expected = password ? '+OK\r\n+PONG' : '+PONG';
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     let reply = '';
@@ -22,12 +23,14 @@ export function pingRedis(host: string, port: number, timeoutMs = 1000): Promise
     };
     socket.setTimeout(timeoutMs, () => fail(`PING to ${host}:${port} timed out after ${timeoutMs} ms`));
     socket.on('error', (error) => fail(`PING to ${host}:${port}: ${error.message}`));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    // AUTH as one RESP array, so a password is never split by the inline parser.
+    const auth = password ? `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n` : '';
+    socket.on('connect', () => socket.write(`${auth}PING\r\n`));
     socket.on('data', (data) => {
       reply += data.toString('utf8');
-      if (!reply.includes('\r\n')) return;
+      if (reply.split('\r\n').length - 1 < (password ? 2 : 1) && !reply.startsWith('-')) return;
       socket.destroy();
-      if (reply.startsWith('+PONG')) resolve();
+      if (reply.startsWith(expected)) resolve();
       else reject(new Error(`PING to ${host}:${port} answered ${JSON.stringify(reply.trim())}`));
     });
   });

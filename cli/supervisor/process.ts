@@ -169,7 +169,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
     const { readiness } = this.spec;
     const attempt =
       readiness.kind === 'redis'
-        ? pingRedis(readiness.host, readiness.port)
+        ? pingRedis(readiness.host, readiness.port, 1000, readiness.password)
         : readiness.kind === 'http'
           ? anyHost(readiness.hosts, (host) => getHealth(host, readiness.port, readiness.path))
           : Promise.resolve();

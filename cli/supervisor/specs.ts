@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureManagedRedisPassword, redisUrlFor } from '../../config/managed-redis.js';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { migrationsPending } from './migrations-check.js';
@@ -16,9 +18,21 @@ export function serviceUrl(config: ResolvedConfig): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.service.port}`;
 }
 
-/** The Redis every process uses: the configured one, or the managed redis-server. */
+/** The Redis every process uses: the configured one, or the managed redis-server (with its password). */
 export function redisUrl(config: ResolvedConfig): string {
-  return config.redis.url ?? `redis://127.0.0.1:${config.redis.port}`;
+  return redisUrlFor(config);
+}
+
+/**
+ * The managed redis-server's config file (0600): its password, which must not appear on its command
+ * line (`ps` shows that to every local user).
+ */
+function managedRedisConfigFile(stateDir: string): { file: string; password: string } {
+  const password = ensureManagedRedisPassword(stateDir);
+  const file = join(stateDir, 'redis.conf');
+  writeFileSync(file, `# Written by prizmai at each start.\nrequirepass ${password}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { file, password };
 }
 
 /**
@@ -56,11 +70,13 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
   const specs: ProcessSpec[] = [];
   if (managed) {
     const { port } = config.redis;
+    const auth = managedRedisConfigFile(config.stateDir);
     specs.push({
       name: 'redis',
       command: config.redis.bin,
       // Append-only persistence in <stateDir>/redis, so queued jobs survive a restart.
       args: [
+        auth.file,
         '--port',
         String(port),
         '--bind',
@@ -82,7 +98,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       env: childEnv,
       cwd,
       dependsOn: [],
-      readiness: { kind: 'redis', host: '127.0.0.1', port },
+      readiness: { kind: 'redis', host: '127.0.0.1', port, password: auth.password },
       port,
     });
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 import type { ProcessStatus } from './types.js';
 
 /** `<stateDir>/supervisor.json`: what `status` and `stop` need when the daemon is gone. */
@@ -16,12 +17,88 @@ export interface StateFile {
   updated_at: string;
 }
 
-export function readState(path: string): StateFile | undefined {
+const Pid = z.number().int().positive();
+const Time = z.number().nullable();
+const ProcessSchema = z.object({
+  name: z.string(),
+  state: z.enum(['starting', 'ready', 'backoff', 'stopped', 'failed']),
+  pid: Pid.nullable(),
+  start_time: Time,
+  port: z.number().int().nullable(),
+  started_at: Time,
+  restarts: z.number().int(),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  last_error: z.string().nullable(),
+  log_file: z.string(),
+});
+const StateSchema = z.object({
+  version: z.string(),
+  daemon: z.object({ pid: Pid, start_time: Time, foreground: z.boolean() }),
+  control: z.string(),
+  url: z.string().nullable(),
+  redis_url: z.string(),
+  database_url: z.string(),
+  stop_timeout_ms: z.number(),
+  processes: z.array(ProcessSchema),
+  updated_at: z.string(),
+});
+
+export type StateRead =
+  | { kind: 'missing' }
+  | { kind: 'ok'; state: StateFile }
+  /**
+   * Unreadable (truncated, edited, another program's): what it says is not trusted, but the pids it
+   * still names are offered, so no one is told "not running" while they may be.
+   */
+  | { kind: 'corrupt'; path: string; problem: string; salvaged: Salvaged };
+
+/** What a damaged state file still says of its processes: name, pid and start time, as written. */
+export interface Salvaged {
+  daemon: { pid: number; start_time: number } | undefined;
+  processes: { name: string; pid: number; start_time: number }[];
+}
+
+/**
+ * Reads the daemon's and each process's pid and start time out of what is left of the file (as
+ * writeState lays it out). Only a pid whose start time still matches is ever acted upon.
+ */
+function salvage(text: string): Salvaged {
+  const daemon = /"daemon":\s*\{\s*"pid":\s*(\d{1,10}),\s*"start_time":\s*(\d{1,16})/.exec(text);
+  const processes = [
+    ...text.matchAll(
+      /"name":\s*"([a-z0-9._-]{1,40})",\s*"state":\s*"[a-z]+",\s*"pid":\s*(\d{1,10}),\s*"start_time":\s*(\d{1,16})/g,
+    ),
+  ].map((match) => ({ name: match[1] as string, pid: Number(match[2]), start_time: Number(match[3]) }));
+  return { daemon: daemon ? { pid: Number(daemon[1]), start_time: Number(daemon[2]) } : undefined, processes };
+}
+
+export function readState(path: string): StateRead {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'corrupt', path, problem: (error as Error).message, salvaged: { daemon: undefined, processes: [] } };
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'corrupt', path, problem: `not JSON (${(error as Error).message})`, salvaged: salvage(text) };
+  }
+  const result = StateSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the file';
+    return {
+      kind: 'corrupt',
+      path,
+      problem: `${where}: ${issue?.message ?? 'unexpected shape'}`,
+      salvaged: salvage(text),
+    };
+  }
+  return { kind: 'ok', state: result.data as StateFile };
 }
 
 /** Atomic replace: a reader never sees half a file. */

@@ -3,7 +3,7 @@ export type ProcessState = 'starting' | 'ready' | 'backoff' | 'stopped' | 'faile
 
 /** How a process proves it is ready. */
 export type Readiness =
-  | { kind: 'redis'; host: string; port: number }
+  | { kind: 'redis'; host: string; port: number; password?: string }
   | { kind: 'http'; hosts: string[]; port: number; path: string }
   /** The child sends `{type: "ready"}` over its IPC channel (worker, beat). */
   | { kind: 'signal' }

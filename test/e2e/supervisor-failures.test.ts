@@ -24,6 +24,51 @@ interface StatusDoc {
   processes: { name: string; state: string; pid: number | null }[];
 }
 
+describe('an unreadable state file', () => {
+  it('`{}` with the daemon up: status and stop go through the control channel, no TypeError', async () => {
+    const stack = await newStack();
+    expect((await stack.cli(['start'])).exitCode).toBe(0);
+    const stateFile = join(stack.stateDir, 'supervisor.json');
+    writeFileSync(stateFile, '{}');
+    const status = await stack.cli(['status', '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(status.stderr).not.toContain('TypeError');
+    const stop = await stack.cli(['stop']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(processesMentioning(stack.stateDir)).toEqual([]);
+  });
+
+  it('truncated with the daemon dead: never "not running" while its processes run; stop stops them', async () => {
+    const stack = await newStack();
+    expect((await stack.cli(['start'])).exitCode).toBe(0);
+    const before = JSON.parse((await stack.cli(['status', '--json'])).stdout) as StatusDoc;
+    const children = before.processes.map((p) => p.pid).filter((p): p is number => p !== null);
+    process.kill(before.daemon.pid as number, 'SIGKILL');
+    await eventually(() => (alive(before.daemon.pid as number) ? undefined : true));
+    const stateFile = join(stack.stateDir, 'supervisor.json');
+    const text = readFileSync(stateFile, 'utf8');
+    writeFileSync(stateFile, text.slice(0, Math.floor(text.length * 0.8)));
+
+    const status = await stack.cli(['status']);
+    expect(status.exitCode).toBe(1);
+    expect(status.stderr).toContain(stateFile);
+    expect(status.stderr).toContain('cannot be read');
+    expect(status.stderr).toContain('redis (pid');
+    expect(status.stderr).not.toContain('not running');
+    const start = await stack.cli(['start']);
+    expect(start.exitCode).toBe(1);
+    expect(start.stderr).toContain('cannot be read');
+    for (const pid of children) expect(alive(pid), `pid ${pid}`).toBe(true);
+
+    // stop stops what the file still names with a matching pid and start time, and removes it.
+    const stop = await stack.cli(['stop']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(stop.stderr).toContain('stopped');
+    expect(existsSync(stateFile)).toBe(false);
+    expect((await stack.cli(['status'])).exitCode).toBe(3);
+  });
+});
+
 describe('supervisor daemon killed', () => {
   it('status reports the daemon gone; stop still removes every child', async () => {
     const stack = await newStack();

@@ -131,6 +131,20 @@ describe.each(databaseFactories())('real-time engine on $dialect', (factory) => 
     for (const client of subscribers) client.close();
   });
 
+  it('an event read from Redis that is not one (forged or garbled) is dropped and logged, never delivered', async () => {
+    const client = await connect(w.bob.token);
+    await subscribe(client, `room:${w.roomId}`);
+    const channel = roomChannel(w.roomId);
+    await ctx.service.redis.publish(channel, JSON.stringify({ type: 'message.edited', room_id: w.roomId }));
+    await ctx.service.redis.publish(channel, '{"type":"room.typing","room_id":1,"user":{"id":"x"}}');
+    await ctx.service.redis.publish(channel, 'not json at all');
+    const real = await post(w.alice.token, 'the real one after forgeries');
+    await client.next((f) => f.type === 'chat_message' && f.message_id === real);
+    expect(client.frames.filter((f) => f.type === 'message_edited' || f.type === 'user_typing')).toEqual([]);
+    expect(ctx.service.logs.filter((line) => line.includes('dropped an event'))).toHaveLength(3);
+    client.close();
+  });
+
   it('three rapid identical subscribes leave one subscription; unsubscribe leaves none', async () => {
     const client = await connect(w.bob.token);
     for (let i = 0; i < 3; i++) client.send({ type: 'subscribe', stream: `room:${w.roomId}` });
