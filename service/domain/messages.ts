@@ -255,23 +255,58 @@ export async function listMessages(
   return { items: await present(sql, rows), has_more };
 }
 
-/** Live (not deleted) messages of a room containing `q`, case-insensitively; paged like history. */
+/** A search looks at most this many of a room's messages per call (SPEC §10: no input costs more than that). */
+export const SEARCH_SCAN = 5000;
+
+export interface SearchPage extends Page<MessageView> {
+  /**
+   * The oldest message id the search looked at, when older messages were left unlooked: pass it as
+   * `before` to search further back. Null when the search reached the room's first message.
+   */
+  scanned_to: number | null;
+}
+
+/**
+ * Live (not deleted) messages of a room containing `q`, case-insensitively, newest first in pages
+ * (each ascending), like history. Each call scans at most SEARCH_SCAN messages before `before` — a
+ * bounded cost on a room of any size; `has_more` says more matches or unscanned messages remain.
+ */
 export async function searchMessages(
   deps: DomainDeps,
   actor: Actor,
   roomId: number,
   q: string,
-  page: PageRequest,
-): Promise<Page<MessageView>> {
+  page: { before?: number | undefined; limit: number },
+): Promise<SearchPage> {
   const { knex: sql, dialect } = deps.db;
   await memberRoom(sql, actor, roomId);
+  const window = sql('chat_messages').select('id').where('room_id', roomId).orderBy('id', 'desc').limit(SEARCH_SCAN);
+  if (page.before !== undefined) window.where('id', '<', page.before);
+  const scanned = (await sql
+    .from(window.as('w'))
+    .select(sql.raw('min(id) as low'), sql.raw('count(*) as n'))
+    .first()) as { low: unknown; n: unknown } | undefined;
+  const low = num(scanned?.low ?? 0);
+  const windowFull = num(scanned?.n ?? 0) >= SEARCH_SCAN;
   const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const query = messagesQuery(sql)
+  const rows = (await messagesQuery(sql)
     .where('m.room_id', roomId)
+    .where('m.id', '>=', low)
+    .modify((query) => {
+      if (page.before !== undefined) query.where('m.id', '<', page.before);
+    })
     .whereNull('m.deleted_at')
-    .whereRaw(`m.content ${dialect === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`, [pattern]);
-  const { rows, has_more } = await keysetPage<MessageRow>(query, 'm.id', page);
-  return { items: await present(sql, rows), has_more };
+    .whereRaw(`m.content ${dialect === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`, [pattern])
+    .orderBy('m.id', 'desc')
+    .limit(page.limit + 1)) as MessageRow[];
+  const more = rows.length > page.limit;
+  const pageRows = rows.slice(0, page.limit).reverse();
+  return {
+    items: await present(sql, pageRows),
+    has_more: more || windowFull,
+    // With more matches in the window, the next page starts before the oldest one shown.
+    scanned_to: more ? (pageRows[0]?.id ?? null) : windowFull ? low : null,
+  };
 }
 
 /**

@@ -7,6 +7,15 @@ import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './
 
 const MessageBody = z.object({ message: Message });
 const MessagePage = z.object({ messages: z.array(Message), has_more: z.boolean() });
+const SearchPage = MessagePage.extend({
+  scanned_to: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({
+      description: 'Search further back with before=scanned_to; null once the room’s first message was looked at',
+    }),
+});
 
 export function messagesRoutes(deps: DomainDeps) {
   const { auth, authNoQuery } = authGuards(deps);
@@ -68,16 +77,17 @@ export function messagesRoutes(deps: DomainDeps) {
         method: 'get',
         path: '/rooms/{id}/messages/search',
         tags: ['messages'],
-        summary: 'Messages of the room containing q (newest page first; page ascending; before= for older)',
+        summary:
+          'Messages of the room containing q (newest page first; page ascending; each call scans at most 5,000 messages: before=scanned_to for older)',
         middleware: auth,
         security: bearer,
         request: { params: IdParams, query: SearchQuery },
-        responses: { 200: json(MessagePage, 'Matches'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(SearchPage, 'Matches'), ...E400, ...E401, ...E404 },
       }),
       async (c) => {
         const { q, ...page } = c.req.valid('query');
         const result = await searchMessages(deps, c.get('actor'), c.req.valid('param').id, q, page);
-        return c.json({ messages: result.items, has_more: result.has_more }, 200);
+        return c.json({ messages: result.items, has_more: result.has_more, scanned_to: result.scanned_to }, 200);
       },
     )
     .openapi(

@@ -188,6 +188,39 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     expect((await api('GET', `/rooms/${w.roomId}/messages/search`, w.alice.token)).status).toBe(400);
   });
 
+  it('search is bounded: each call scans at most 5,000 messages, and scanned_to walks further back', async () => {
+    const knex = knexOf(ctx.service);
+    const room = await api('POST', `/boards/${w.boardId}/rooms`, w.alice.token, { name: 'archive', members: ['bob'] });
+    const roomId = room.body.room.id;
+    const at = ctx.service.dialect === 'sqlite' ? Date.now() : new Date();
+    const row = (content: string) => ({ room_id: roomId, author_id: w.alice.id, content, created_at: at });
+    await knex('chat_messages').insert(row('the needle, long ago'));
+    for (let i = 0; i < 12_000; i += 500) {
+      await knex('chat_messages').insert(Array.from({ length: 500 }, (_, j) => row(`filler ${i + j}`)));
+    }
+    await knex('chat_messages').insert(row('a fresh needle'));
+    const found: string[] = [];
+    let before: number | null | undefined;
+    let calls = 0;
+    for (;;) {
+      const query = `q=needle&limit=10${before ? `&before=${before}` : ''}`;
+      const page = await api('GET', `/rooms/${roomId}/messages/search?${query}`, w.alice.token);
+      expect(page.status).toBe(200);
+      calls++;
+      found.unshift(...page.body.messages.map((m: { content: string }) => m.content));
+      if (!page.body.has_more) {
+        expect(page.body.scanned_to).toBeNull();
+        break;
+      }
+      expect(page.body.scanned_to).toEqual(expect.any(Number));
+      before = page.body.scanned_to;
+      expect(calls).toBeLessThan(10);
+    }
+    expect(found).toEqual(['the needle, long ago', 'a fresh needle']);
+    // 12,002 messages, at most 5,000 a call: three calls.
+    expect(calls).toBe(3);
+  }, 60_000);
+
   it('a non-member gets 404 on posting, history and search; board members on comments only', async () => {
     for (const who of [w.carol, w.dave]) {
       expect((await post(who.token, 'let me in')).status).toBe(404);
