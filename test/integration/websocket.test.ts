@@ -97,6 +97,18 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     expect(await handshake(wsUrl(`?token=${w.alice.token}`), { origin: ctx.service.url })).toBe(101);
   });
 
+  it('a token remembered by the handshake cache is refused at once after logout', async () => {
+    const login = await ctx.service.call('POST', '/api/v1/auth/login', {
+      json: { username: 'bob', password: 'correct horse battery' },
+    });
+    const token = login.body.token as string;
+    expect(await handshake(wsUrl(`?token=${token}`))).toBe(101);
+    expect(await handshake(wsUrl(`?token=${token}`))).toBe(101);
+    expect((await ctx.service.call('POST', '/api/v1/auth/logout', { token })).status).toBe(204);
+    // The revocation is published and heard by the handshake cache (Redis is asynchronous: briefly polled).
+    await eventually(async () => ((await handshake(wsUrl(`?token=${token}`))) === 401 ? true : undefined), 2000);
+  });
+
   it('ping → pong; a malformed frame gets an error and the connection stays open', async () => {
     const c = await connect(w.alice.token);
     c.send({ type: 'ping' });
