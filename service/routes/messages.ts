@@ -8,13 +8,9 @@ import { ClientId, Content, IdParams, Message, PageQuery, SearchQuery } from './
 const MessageBody = z.object({ message: Message });
 const MessagePage = z.object({ messages: z.array(Message), has_more: z.boolean() });
 const SearchPage = MessagePage.extend({
-  scanned_to: z
-    .number()
-    .int()
-    .nullable()
-    .openapi({
-      description: 'Search further back with before=scanned_to; null once the room’s first message was looked at',
-    }),
+  scanned_to: z.number().int().nullable().openapi({
+    description: 'Search further back with before=scanned_to; null once the room’s first message was looked at',
+  }),
 });
 
 export function messagesRoutes(deps: DomainDeps) {
