@@ -5,11 +5,13 @@
 // connection's posts stored and acked in the order sent.
 
 import type { ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { redisPublisher, roomChannel } from '../../service/events.js';
 import { type DatabaseFactory, databaseFactories } from '../fixtures/databases.js';
 import { eventually } from '../fixtures/eventually.js';
+import { startWorkerProcess } from '../fixtures/service-process.js';
 import { startSqliteContender } from '../fixtures/sqlite-contender.js';
 import { type Client, connectClient } from '../fixtures/ws-client.js';
 import { knexOf } from './support/harness.js';
@@ -265,19 +267,27 @@ describe.each(databaseFactories())('real-time engine on $dialect', (factory) => 
   }, 90_000);
 });
 
-describe('real-time engine on SQLite beside another writing process', () => {
+describe('real-time engine on SQLite beside the worker and another writing process', () => {
   const [sqlite] = databaseFactories();
   const ctx = useService(sqlite as DatabaseFactory);
   const clients: Client[] = [];
   let contender: ChildProcess | undefined;
-  afterAll(() => {
+  let worker: { stop(): Promise<void> } | undefined;
+  afterAll(async () => {
     for (const client of clients) client.close();
     contender?.kill('SIGKILL');
+    await worker?.stop();
   });
 
-  it('concurrent WebSocket posts from several connections are all acked and stored, none refused', async () => {
+  it('concurrent WebSocket posts while the worker writes notifications: all acked and stored, none refused', async () => {
     const w = await buildWorld(ctx.service);
     const dbPath = ctx.service.database.url.slice('sqlite:'.length);
+    // The real worker process turns the posts' @bob mentions into notifications in the same file.
+    worker = await startWorkerProcess({
+      dir: dirname(dbPath),
+      databaseUrl: ctx.service.database.url,
+      redisUrl: ctx.redis.url,
+    });
     const started = await startSqliteContender(dbPath, [w.carol.id, w.alice.id], 4000);
     contender = started.child;
     const posters = await Promise.all(
@@ -307,6 +317,15 @@ describe('real-time engine on SQLite beside another writing process', () => {
       .first();
     expect(Number(stored?.n)).toBe(PER * posters.length);
     expect(ctx.service.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+    // The worker wrote too: a MENTION notification for bob per post of alice's that mentions him.
+    const fromAlice = PER * 2;
+    await eventually(async () => {
+      const row = await knexOf(ctx.service)('notifications')
+        .where({ recipient_id: w.bob.id, type: 'MENTION' })
+        .count('id as n')
+        .first();
+      return Number(row?.n) === fromAlice ? true : undefined;
+    }, 20_000);
   }, 60_000);
 });
 
