@@ -12,7 +12,7 @@ export const defaults = {
       // A digest of unread notifications for users who have some.
       unreadDigest: { everyMs: 60 * 60_000, enabled: true },
       // Old read notifications are deleted.
-      notificationRetention: { everyMs: 24 * 60 * 60_000, enabled: true },
+      notificationRetention: { everyMs: 24 * 60 * 60_000, enabled: true, olderThanDays: 30 },
     },
   },
   auth: { registration: 'open' as const },

@@ -38,7 +38,7 @@ export const configSchema = z.strictObject({
     schedules: z.strictObject({
       presenceCleanup: schedule,
       unreadDigest: schedule,
-      notificationRetention: schedule,
+      notificationRetention: schedule.extend({ olderThanDays: integer(1, 100 * 365) }),
     }),
   }),
   auth: z.strictObject({

@@ -20,7 +20,12 @@ export interface ResolvedConfig {
     concurrency: number;
   };
   beat: {
-    schedules: Record<ScheduleName, Schedule>;
+    schedules: Record<Exclude<ScheduleName, 'notificationRetention'>, Schedule> & {
+      notificationRetention: Schedule & {
+        /** Read notifications older than this many days are deleted. */
+        olderThanDays: number;
+      };
+    };
   };
   auth: {
     registration: 'open' | 'closed';

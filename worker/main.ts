@@ -6,6 +6,7 @@ import type * as IORedis from 'ioredis';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
 import type { Db } from '../service/domain/db.js';
+import { deleteOldReadNotifications } from '../service/domain/notification-retention.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { sweepPresence } from '../service/presence.js';
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
         if (left > 0) process.stdout.write(`presence: ${left} departure(s) of lapsed connections announced\n`);
         return;
       }
-      // unreadDigest and notificationRetention: scheduled, but their work is not built yet.
+      if (job.name === 'notificationRetention') {
+        const { olderThanDays } = config.beat.schedules.notificationRetention;
+        const cutoff = new Date(Date.now() - olderThanDays * 24 * 60 * 60_000);
+        const deleted = await deleteOldReadNotifications((await database()).db, cutoff);
+        if (deleted > 0)
+          process.stdout.write(`retention: ${deleted} read notification(s) older than ${olderThanDays} days deleted\n`);
+        return;
+      }
+      // unreadDigest: scheduled, but its work is not built yet.
     },
     { connection, concurrency: config.worker.concurrency },
   );

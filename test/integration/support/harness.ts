@@ -26,7 +26,7 @@ export function testConfig(databaseUrl: string, redisUrl: string, overrides: Dee
       schedules: {
         presenceCleanup: { everyMs: 10_000, enabled: false },
         unreadDigest: { everyMs: 60_000, enabled: false },
-        notificationRetention: { everyMs: 60_000, enabled: false },
+        notificationRetention: { everyMs: 60_000, enabled: false, olderThanDays: 30 },
       },
     },
     auth: { registration: 'open' },
