@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Redis as RedisClient } from 'ioredis';
+import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { requireCjs } from './cjs.js';
@@ -9,7 +10,7 @@ import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { attachWebSockets } from './realtime/upgrade.js';
-import { redisUrlOf, requestRedisOptions } from './redis-url.js';
+import { requestRedisOptions } from './redis-url.js';
 import { domainDeps } from './wiring.js';
 
 const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
@@ -18,12 +19,12 @@ const { Redis } = requireCjs('ioredis') as { Redis: typeof RedisClient };
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
-  const redis = new Redis(redisUrlOf(config), { lazyConnect: true, ...requestRedisOptions });
+  const redis = new Redis(redisUrlFor(config), { lazyConnect: true, ...requestRedisOptions });
   // Redis connects over the network while the ORM initialises.
   const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
   const mentions = bullMentionQueue(redis);
   // Publishing pipelines what a batch of posts publishes together into one write.
-  const publisher = new Redis(redisUrlOf(config), { ...requestRedisOptions, enableAutoPipelining: true });
+  const publisher = new Redis(redisUrlFor(config), { ...requestRedisOptions, enableAutoPipelining: true });
   const domain = domainDeps({ config, orm, redis, publisher, mentions, logger });
   const app = createApp({ config, orm, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     deps: domain,
     redis,
     // Fan-out: one Redis subscriber connection for all of this process's clients.
-    subscriber: new Redis(redisUrlOf(config), { maxRetriesPerRequest: null }),
+    subscriber: new Redis(redisUrlFor(config), { maxRetriesPerRequest: null }),
     logger,
     allowedOrigins: config.service.allowedOrigins,
     options: { maxBufferedBytes: 1024 * 1024 },

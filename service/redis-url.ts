@@ -1,11 +1,3 @@
-import { redisUrlFor } from '../config/managed-redis.js';
-import type { ResolvedConfig } from '../config/types.js';
-
-/** The Redis every process talks to: the configured URL, or the managed redis-server (with its password). */
-export function redisUrlOf(config: ResolvedConfig): string {
-  return redisUrlFor(config);
-}
-
 /**
  * How long a command on a request path waits for Redis before it fails: a hung or unreachable Redis
  * turns into a 503 `unavailable` within seconds, never a hang (SPEC §6).

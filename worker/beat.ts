@@ -2,10 +2,10 @@
 // its supervisor and stays up until SIGTERM. Minimal for now (the supervisor's entry point).
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
+import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
-import { redisUrlOf } from '../service/redis-url.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
@@ -14,7 +14,7 @@ const { Redis } = requireCjs('ioredis') as typeof IORedis;
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
-  const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
+  const connection = new Redis(redisUrlFor(config), { maxRetriesPerRequest: null });
   const queue = new Queue(SCHEDULED_QUEUE, { connection });
   queue.on('error', (error) => process.stderr.write(`beat error: ${error.message}\n`));
   const schedules = Object.entries(config.beat.schedules);

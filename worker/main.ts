@@ -3,6 +3,7 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
+import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
 import type { Db } from '../service/domain/db.js';
@@ -11,7 +12,6 @@ import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { sweepPresence } from '../service/presence.js';
 import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
-import { redisUrlOf } from '../service/redis-url.js';
 import { mentionProcessor } from './mention-processor.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
@@ -22,8 +22,8 @@ const { Redis } = requireCjs('ioredis') as typeof IORedis;
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   // BullMQ's blocking connections must retry forever rather than fail a request.
-  const connection = new Redis(redisUrlOf(config), { maxRetriesPerRequest: null });
-  const publisher = new Redis(redisUrlOf(config), { maxRetriesPerRequest: 1 });
+  const connection = new Redis(redisUrlFor(config), { maxRetriesPerRequest: null });
+  const publisher = new Redis(redisUrlFor(config), { maxRetriesPerRequest: 1 });
   // The ORM loads and the database opens with the first job that needs them, so a start or a crash
   // restart is ready sooner.
   let opened: Promise<{ orm: MikroORM; db: Db }> | undefined;

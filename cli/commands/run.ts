@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { redisUrlFor } from '../../config/managed-redis.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { CliError, ExitCode } from '../errors.js';
 import { optionsOf, resolveConfig } from '../options.js';
@@ -7,7 +8,6 @@ import { note } from '../output.js';
 import { onInterrupt } from '../supervisor/interrupt.js';
 import type { IsolatedStack } from '../supervisor/isolated.js';
 import { type LaunchOutcome, launch, shutdownDaemon } from '../supervisor/launch.js';
-import { redisUrl } from '../supervisor/specs.js';
 import { startProgress } from '../ui/spinner.js';
 import { reportStartFailure, timeoutOf } from './start.js';
 
@@ -23,7 +23,7 @@ function runCommand(
     env: {
       ...process.env,
       PRIZMAI_URL: url,
-      PRIZMAI_REDIS_URL: redisUrl(config),
+      PRIZMAI_REDIS_URL: redisUrlFor(config),
       PRIZMAI_DATABASE_URL: config.database.url,
     },
   });

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:net';
+import { redisUrlFor } from '../../config/managed-redis.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { controlPath, controlPathIsFile, processStartTime } from '../platform.js';
 import { type ControlRequest, serveControl } from './ipc.js';
 import { statePaths } from './paths.js';
 import { makeStatePrivate } from './private-files.js';
-import { redisUrl, serviceUrl, stackSpecs } from './specs.js';
+import { serviceUrl, stackSpecs } from './specs.js';
 import { corruptStateAdvice, inspectState } from './stale.js';
 import { claimState, removeState, type StateFile, writeState } from './state.js';
 import { Supervisor } from './supervisor.js';
@@ -55,7 +56,7 @@ export async function hostSupervisor(options: HostOptions): Promise<Host> {
     daemon: { pid: process.pid, start_time: startTime, foreground: options.foreground },
     control,
     url: serviceUrl(config),
-    redis_url: redisUrl(config),
+    redis_url: redisUrlFor(config),
     database_url: config.database.url,
     stop_timeout_ms: config.stop.timeoutMs,
     processes,

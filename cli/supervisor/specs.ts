@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureManagedRedisPassword, redisUrlFor } from '../../config/managed-redis.js';
+import { ensureManagedRedisPassword } from '../../config/managed-redis.js';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { migrationsPending } from './migrations-check.js';
@@ -16,11 +16,6 @@ const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 export function serviceUrl(config: ResolvedConfig): string {
   const host = probeHosts(config.service.host)[0] as string;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.service.port}`;
-}
-
-/** The Redis every process uses: the configured one, or the managed redis-server (with its password). */
-export function redisUrl(config: ResolvedConfig): string {
-  return redisUrlFor(config);
 }
 
 /**

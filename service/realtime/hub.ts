@@ -114,11 +114,6 @@ export class Hub {
     this.sessions.delete(session.userId);
   }
 
-  /** Open connections of a user in this process. */
-  connectionsOf(userId: number): number {
-    return this.sessions.get(userId)?.size ?? 0;
-  }
-
   private logError(channel: string, error: unknown): void {
     this.options.logger.error('realtime feed failed', {
       channel,
