@@ -1,8 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
+import { BatchQueue } from '../batch-queue.js';
 import { isUniqueViolation } from '../domain/db.js';
 import { DomainError } from '../domain/errors.js';
 import {
-  BatchQueue,
   PARENT_TABLE,
   type PostKind,
   type PostOutcome,

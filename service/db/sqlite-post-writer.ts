@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
+import { BatchQueue } from '../batch-queue.js';
 import { DomainError } from '../domain/errors.js';
 import {
-  BatchQueue,
   type PostKind,
   type PostOutcome,
   type PostRequest,

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { BatchQueue } from '../batch-queue.js';
 import { requireCjs } from '../cjs.js';
 
 /**
@@ -59,28 +60,18 @@ export function bullMentionQueue(connection: Redis): MentionQueue & { preload():
     }));
   let closed: Promise<void> | undefined;
   // The jobs enqueued in one moment (a batch of posts) go to Redis in one addBulk.
-  let gathering: { job: MentionJob; jobId: string; done: (error?: unknown) => void }[] = [];
-  const flush = async () => {
-    const jobs = gathering;
-    gathering = [];
-    try {
-      await (await load()).addBulk(
-        jobs.map(({ job, jobId }) => ({ name: MENTION_JOB, data: job, opts: { ...JOB_OPTIONS, jobId } })),
-      );
-      for (const { done } of jobs) done();
-    } catch (error) {
-      for (const { done } of jobs) done(error);
-    }
-  };
+  const jobs = new BatchQueue<{ job: MentionJob; jobId: string }, void>(async (batch) => {
+    await (await load()).addBulk(
+      batch.map(({ job, jobId }) => ({ name: MENTION_JOB, data: job, opts: { ...JOB_OPTIONS, jobId } })),
+    );
+    return batch.map(() => undefined);
+  });
   return {
     preload() {
       void load();
     },
     enqueue(job, jobId) {
-      return new Promise<void>((resolve, reject) => {
-        if (gathering.length === 0) setImmediate(() => void flush());
-        gathering.push({ job, jobId, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      });
+      return jobs.submit({ job, jobId });
     },
     close() {
       closed ??= queue ? queue.then((q) => q.close()) : Promise.resolve();
