@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import type { MentionedUser, ParsedMentions } from '../domain/mentions.js';
+import { MEMBER_ACCESS } from './member-access.js';
 
 // The write path of a post (a chat message or a task comment), the one hot write of the service: it
 // checks access, settles idempotency by client_id, resolves mentions among the audience, assigns the
@@ -69,27 +70,20 @@ export function pickMentioned(
  */
 export function postStatements(kind: PostKind) {
   const t = POST_TABLES[kind];
-  const audience =
+  // A message's audience is its room's members, a comment's the task's board members.
+  const members =
     kind === 'message'
-      ? {
-          access:
-            'select r.id as audience_id from chat_rooms r where r.id = ? and exists (select 1 from room_members m where m.room_id = r.id and m.user_id = ?)',
-          members: 'room_members a on a.user_id = u.id and a.room_id = ?',
-        }
-      : {
-          access:
-            'select t.board_id as audience_id from tasks t where t.id = ? and exists (select 1 from board_members m where m.board_id = t.board_id and m.user_id = ?)',
-          members: 'board_members a on a.user_id = u.id and a.board_id = ?',
-        };
+      ? 'room_members a on a.user_id = u.id and a.room_id = ?'
+      : 'board_members a on a.user_id = u.id and a.board_id = ?';
   return {
-    /** (parent id, author id) → the audience (room id, or the task's board id), if the author is in it. */
-    access: audience.access,
+    /** (parent id, author id) → the board, if the author may post there. */
+    access: MEMBER_ACCESS[kind === 'message' ? 'room' : 'task'],
     /** (author id, client id) → the earlier post. */
     byClientId: `select id, ${t.parent} as parent_id from ${t.posts} where author_id = ? and client_id = ?`,
     /** (audience id, username key) → that member. */
-    member: `select u.id, u.username, u.username_key from users u join ${audience.members} where u.username_key = ?`,
+    member: `select u.id, u.username, u.username_key from users u join ${members} where u.username_key = ?`,
     /** (audience id) → every member. */
-    members: `select u.id, u.username, u.username_key from users u join ${audience.members}`,
+    members: `select u.id, u.username, u.username_key from users u join ${members}`,
     /** (parent id) → the stream's newest post. */
     previous: `select id from ${t.posts} where ${t.parent} = ? order by id desc limit 1`,
     /** (parent id, author id, content, client id, created at) → id. */
@@ -134,7 +128,7 @@ export function* writePost(
     const [existing] = yield { sql: statements.byClientId, params: [actor.id, request.clientId] };
     if (existing) return { existing: { id: num(existing.id), parentId: num(existing.parent_id) } };
   }
-  const audienceId = access.audience_id;
+  const audienceId = request.kind === 'message' ? parentId : access.board_id;
   let found: Row[] = [];
   if (mentions.all || mentions.names.length > NAMES_ONE_BY_ONE) {
     found = yield { sql: statements.members, params: [audienceId] };

@@ -1,6 +1,5 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { roomOfMember } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
 import { postComment } from '../domain/comments.js';
 import type { DomainDeps } from '../domain/deps.js';
@@ -404,7 +403,7 @@ export class Session implements HubSession {
   /** Typing needs access to the room: known when this session follows it, else read. */
   private async mayTypeIn(roomId: number): Promise<void> {
     if (this.streams?.has(`room:${roomId}`)) return;
-    await roomOfMember(this.deps.db.knex, roomId, this.actor);
+    await checkAccess(this.deps, this.actor, { kind: 'room', id: roomId });
   }
 
   // ---- errors and the end ----

@@ -1,3 +1,4 @@
+import { MEMBER_ACCESS } from '../db/member-access.js';
 import { query } from '../db/sql.js';
 import { notFound } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
@@ -23,17 +24,10 @@ export function parseStream(stream: string): StreamRef {
   return { kind, id: Number(id) };
 }
 
-// One prepared statement per subscribe (the connect path): (stream id, user id) → the board, if the
-// user may follow the stream — a room's members, a task's board members.
-const ACCESS = {
-  room: 'select r.board_id from chat_rooms r where r.id = ? and exists (select 1 from room_members m where m.room_id = r.id and m.user_id = ?)',
-  task: 'select t.board_id from tasks t where t.id = ? and exists (select 1 from board_members m where m.board_id = t.board_id and m.user_id = ?)',
-};
-
 /** The board a room or task stream belongs to (its access ends with board membership); null for notifications. */
 export async function checkAccess(deps: DomainDeps, actor: Actor, ref: StreamRef): Promise<number | null> {
   if (ref.kind === 'notifications') return null;
-  const [row] = await query(deps.db.knex, deps.db.dialect, ACCESS[ref.kind], [ref.id, actor.id]);
+  const [row] = await query(deps.db.knex, deps.db.dialect, MEMBER_ACCESS[ref.kind], [ref.id, actor.id]);
   if (!row) throw notFound(ref.kind);
   return Number(row.board_id);
 }
