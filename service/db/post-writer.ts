@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import type { MentionedUser, ParsedMentions } from '../domain/mentions.js';
+import { type MentionedUser, type ParsedMentions, pickMentioned } from '../domain/mentions.js';
 import { MEMBER_ACCESS } from './member-access.js';
 
 // The write path of a post (a chat message or a task comment), the one hot write of the service: it
@@ -47,22 +47,6 @@ export const POST_TABLES: Record<PostKind, PostTables> = {
   message: { posts: 'chat_messages', parent: 'room_id', mentions: 'message_mentions', mentionPost: 'message_id' },
   comment: { posts: 'task_comments', parent: 'task_id', mentions: 'comment_mentions', mentionPost: 'comment_id' },
 };
-
-/**
- * The mention rule shared by both dialects, over the audience rows found (members of the room, or of
- * the task's board): `@all` is everyone but the author, plus any user named explicitly; ordered by name.
- */
-export function pickMentioned(
-  found: { id: number; username: string; username_key: string }[],
-  parsed: ParsedMentions,
-  authorId: number,
-): MentionedUser[] {
-  const named = new Set(parsed.names);
-  return found
-    .filter((user) => named.has(user.username_key) || (parsed.all && user.id !== authorId))
-    .sort((a, b) => (a.username_key < b.username_key ? -1 : a.username_key > b.username_key ? 1 : 0))
-    .map((user) => ({ id: user.id, username: user.username }));
-}
 
 /**
  * The statements of the write path, in SQL both dialects run as they are (`?` placeholders), so the two

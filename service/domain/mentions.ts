@@ -41,9 +41,26 @@ export interface MentionedUser {
 }
 
 /**
+ * The mention rule, over the audience rows found (members of the room, or of
+ * the task's board): `@all` is everyone but the author, plus any user named explicitly; ordered by name.
+ */
+export function pickMentioned(
+  found: { id: number; username: string; username_key: string }[],
+  parsed: ParsedMentions,
+  authorId: number,
+): MentionedUser[] {
+  const named = new Set(parsed.names);
+  return found
+    .filter((user) => named.has(user.username_key) || (parsed.all && user.id !== authorId))
+    .sort((a, b) => (a.username_key < b.username_key ? -1 : a.username_key > b.username_key ? 1 : 0))
+    .map((user) => ({ id: user.id, username: user.username }));
+}
+
+/**
  * The users a text mentions, among the audience only (room members, or board members for task
  * comments): unknown names and outsiders are ignored. `@all` expands to the audience minus the author;
- * an explicit self-mention is kept (the author is still never notified of it).
+ * an explicit self-mention is kept (the author is still never notified of it). The rule is
+ * `pickMentioned`'s, shared with the post writer.
  */
 export async function resolveMentions(
   sql: Sql,
@@ -56,16 +73,7 @@ export async function resolveMentions(
     .join(`${audience.table} as a`, function () {
       this.on('a.user_id', 'u.id').andOnVal(`a.${audience.column}`, audience.id);
     })
-    .select('u.id', 'u.username')
-    .orderBy('u.username_key');
-  if (parsed.all) {
-    if (parsed.names.length > 0) {
-      query.where((q) => q.whereNot('u.id', authorId).orWhereIn('u.username_key', parsed.names));
-    } else {
-      query.whereNot('u.id', authorId);
-    }
-  } else {
-    query.whereIn('u.username_key', parsed.names);
-  }
-  return (await query) as MentionedUser[];
+    .select('u.id', 'u.username', 'u.username_key');
+  if (!parsed.all) query.whereIn('u.username_key', parsed.names);
+  return pickMentioned((await query) as { id: number; username: string; username_key: string }[], parsed, authorId);
 }
