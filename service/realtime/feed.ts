@@ -82,6 +82,11 @@ export class Feed {
     this.ready.catch(() => {});
   }
 
+  /** The stream's items after `after` from the database (a subscriber's replay reads here too). */
+  itemsAfter(after: number): Promise<{ items: FeedItem[]; has_more: boolean }> {
+    return this.source.after(after);
+  }
+
   /** Started: events are followed. */
   get isLive(): boolean {
     return this.started;

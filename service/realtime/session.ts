@@ -10,9 +10,9 @@ import { errorFields, type Logger } from '../log.js';
 import { isRedisFailure } from '../redis-url.js';
 import type { Delivery, Feed, FeedSubscriber } from './feed.js';
 import type { Hub, HubSession } from './hub.js';
-import { ClientFrame, errorFrame, type ServerFrame } from './protocol.js';
+import { ClientFrame, encode, errorFrame, type ServerFrame } from './protocol.js';
 import type { RoomPresence } from './room-presence.js';
-import { channelOfStream, checkAccess, feedSource, parseStream, replaySource, type StreamRef } from './sources.js';
+import { channelOfStream, checkAccess, feedSource, parseStream, type StreamRef } from './sources.js';
 
 // One client's WebSocket session (SPEC §7). Its frames are handled strictly in the order received:
 // posts are handed to the post writer as they come (pipelined; stored in order, those of one moment in
@@ -114,11 +114,6 @@ class Subscription implements FeedSubscriber {
   }
 }
 
-function uncork(session: Session): void {
-  session.corked = false;
-  session.uncorkSocket();
-}
-
 export class Session implements HubSession {
   private streams: Map<string, Subscription> | undefined;
   private inbox: Inbound[] = [];
@@ -127,7 +122,7 @@ export class Session implements HubSession {
   private answering: Promise<void> = Promise.resolve();
   private postsInFlight = 0;
   /** The socket is corked until the current tick ends. */
-  corked = false;
+  private corked = false;
   private typing: Typing | undefined;
   /** Counts board-access losses, so a subscribe that raced one checks access again. */
   private accessChanges = 0;
@@ -160,10 +155,6 @@ export class Session implements HubSession {
     return this.actor.id;
   }
 
-  uncorkSocket(): void {
-    this.socket.uncork();
-  }
-
   private get user() {
     return { id: this.actor.id, username: this.actor.username };
   }
@@ -175,7 +166,10 @@ export class Session implements HubSession {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(uncork, this);
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
     }
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       // Too slow to keep up: disconnect rather than buffer without bound; it resumes with `after`.
@@ -365,12 +359,11 @@ export class Session implements HubSession {
   }
 
   private async replay(subscription: Subscription): Promise<void> {
-    const read = replaySource(this.deps, this.actor, subscription.ref);
     for (;;) {
-      const page = await read(subscription.position);
+      const page = await subscription.feed.itemsAfter(subscription.position);
       for (const item of page.items) {
         if (this.streams?.get(subscription.stream) !== subscription) return;
-        subscription.replayed({ id: item.id, data: Buffer.from(JSON.stringify(item.frame)) });
+        subscription.replayed({ id: item.id, data: encode(item.frame) });
       }
       if (!page.has_more) return;
     }

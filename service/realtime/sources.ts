@@ -91,8 +91,3 @@ export function feedSource(deps: DomainDeps, actor: Actor, ref: StreamRef): Feed
         : undefined,
   };
 }
-
-/** A subscriber's replay of what follows `after` (its own read: only replays read per subscriber). */
-export function replaySource(deps: DomainDeps, actor: Actor, ref: StreamRef): FeedSource['after'] {
-  return feedSource(deps, actor, ref).after;
-}
