@@ -2,17 +2,15 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.js';
 import { errorFields, type Logger } from '../log.js';
-import { isRedisFailure } from '../redis-url.js';
+import { redisUnavailable } from '../redis-url.js';
 import { errorResponse } from './error-body.js';
 
 /** The one place a thrown error becomes a response: DomainError by code, Hono's own by status. */
 export function onError(logger: Logger) {
   return (error: Error, c: Context): Response => {
-    if (error instanceof DomainError) {
-      return errorResponse(c, error.code, error.message, { field: error.field, retryAfter: error.retryAfter });
-    }
-    if (isRedisFailure(error)) {
-      return errorResponse(c, 'unavailable', 'Redis is not answering; try again shortly');
+    const refused = error instanceof DomainError ? error : redisUnavailable(error);
+    if (refused) {
+      return errorResponse(c, refused.code, refused.message, { field: refused.field, retryAfter: refused.retryAfter });
     }
     if (error instanceof HTTPException) {
       // Hono's validators: malformed JSON (400) or a body that is not JSON (415).
