@@ -30,9 +30,25 @@ export function inspectState(stateDir: string): Inspection {
   return { kind: 'stale', state, alive: state.processes.filter((p) => isSameProcess(p.pid, p.start_time)) };
 }
 
+/** A process known only by name, pid and start time (all a damaged state file still tells). */
+function recorded(name: string, pid: number, startTime: number | null, logPath: string): ProcessStatus {
+  return {
+    name,
+    state: 'ready',
+    pid,
+    start_time: startTime,
+    port: null,
+    started_at: null,
+    restarts: 0,
+    exit_code: null,
+    signal: null,
+    last_error: null,
+    log_file: logPath,
+  };
+}
+
 /** A state file rebuilt from what was salvaged: enough for `stop` to act on verified processes. */
 function salvagedState(salvaged: Salvaged, stateDir: string): StateFile {
-  const none = { port: null, started_at: null, restarts: 0, exit_code: null, signal: null, last_error: null };
   return {
     version: '',
     daemon: { pid: salvaged.daemon?.pid ?? 0, start_time: salvaged.daemon?.start_time ?? null, foreground: false },
@@ -41,31 +57,12 @@ function salvagedState(salvaged: Salvaged, stateDir: string): StateFile {
     redis_url: '',
     database_url: '',
     stop_timeout_ms: 10_000,
-    processes: salvaged.processes.map((p) => ({
-      ...none,
-      ...p,
-      state: 'ready' as const,
-      log_file: logFile(stateDir, p.name),
-    })),
+    processes: salvaged.processes.map((p) => recorded(p.name, p.pid, p.start_time, logFile(stateDir, p.name))),
     updated_at: '',
   };
 }
 
-function daemonAsProcess(state: StateFile): ProcessStatus {
-  return {
-    name: 'supervisor',
-    state: 'ready',
-    pid: state.daemon.pid,
-    start_time: state.daemon.start_time,
-    port: null,
-    started_at: null,
-    restarts: 0,
-    exit_code: null,
-    signal: null,
-    last_error: null,
-    log_file: '',
-  };
-}
+const daemonAsProcess = (state: StateFile) => recorded('supervisor', state.daemon.pid, state.daemon.start_time, '');
 
 /** What to tell a user whose state file cannot be read, with what to do. */
 export function corruptStateAdvice(found: Extract<Inspection, { kind: 'corrupt' }>): string {
