@@ -10,20 +10,9 @@ import { redisPublisher, roomChannel } from '../../service/events.js';
 import { sweepPresence } from '../../service/presence.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { eventually } from '../fixtures/eventually.js';
+import { type Client, connectClient, type Frame } from '../fixtures/ws-client.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService, type World } from './support/world.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: frames are probed field by field
-type Frame = any;
-
-interface Client {
-  ws: WebSocket;
-  frames: Frame[];
-  send(frame: unknown): void;
-  /** The first frame (after those already taken) matching `match`, within 5 s. */
-  next(match?: (frame: Frame) => boolean): Promise<Frame>;
-  closed: Promise<{ code: number }>;
-}
 
 describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) => {
   const ctx = useService(factory);
@@ -44,35 +33,9 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
   }
 
   async function connect(token: string, path = '/ws'): Promise<Client> {
-    const ws = new WebSocket(`${ctx.service.url.replace('http', 'ws')}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    clients.push(ws);
-    const frames: Frame[] = [];
-    let taken = 0;
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-    const closed = new Promise<{ code: number }>((resolve) => ws.on('close', (code) => resolve({ code })));
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return {
-      ws,
-      frames,
-      closed,
-      send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-      async next(match = () => true) {
-        for (let i = 0; i < 250; i++) {
-          const index = frames.findIndex((frame, at) => at >= taken && match(frame));
-          if (index >= 0) {
-            taken = index + 1;
-            return frames[index];
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
-        throw new Error(`no matching frame within 5 s; got ${JSON.stringify(frames.slice(taken))}`);
-      },
-    };
+    const client = await connectClient(ctx.service.url, token, path);
+    clients.push(client.ws);
+    return client;
   }
 
   const post = async (token: string, content: string, roomId = w.roomId) =>
