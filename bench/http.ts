@@ -35,15 +35,15 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** Fills the database: one user, one board, a room of 1,000,000 messages and one of 1,000. */
 async function seed(databaseUrl: string): Promise<{ token: string; bigRoom: number; smallRoom: number }> {
-  const { token, rooms } = await seedRooms(databaseUrl, ['big', 'small'], async (knex, { userId, rooms }) => {
+  const { token, rooms } = await seedRooms(databaseUrl, ['big', 'small'], async (db, { userId, rooms }) => {
     const now = Date.now();
     const started = performance.now();
-    await knex.transaction(async (trx) => {
+    await db.transaction(async (tx) => {
       for (const [roomId, count] of [
         [rooms[0], BIG_ROOM_MESSAGES],
         [rooms[1], SMALL_ROOM_MESSAGES],
       ] as const) {
-        await trx.raw(
+        await tx.run(
           `insert into chat_messages (room_id, author_id, content, created_at)
            with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ?)
            select ?, ?, 'history message number ' || n, ? + n from seq`,

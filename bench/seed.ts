@@ -1,5 +1,7 @@
-import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
+import { addBoardMember, insertBoard } from '../service/db/boards.js';
+import { connectDatabase, type Database } from '../service/db/database.js';
 import { openDatabase } from '../service/db/orm.js';
+import { insertRoom } from '../service/db/rooms.js';
 import { createUser, issueToken } from '../service/domain/users.js';
 
 export interface SeededUser {
@@ -19,7 +21,7 @@ export interface Seeded {
   users: SeededUser[];
 }
 
-type Fill = (knex: Knex, seeded: Seeded) => Promise<void>;
+type Fill = (db: Database, seeded: Seeded) => Promise<void>;
 
 /**
  * A fresh, migrated database with one user (and an API token), one board and the named rooms, all
@@ -42,31 +44,33 @@ async function seed(databaseUrl: string, roomNames: string[], members: number, f
   const orm = await openDatabase(databaseUrl);
   try {
     await orm.getMigrator().up();
-    const em = orm.em.fork() as unknown as SqlEntityManager;
-    const user = await createUser(em, { username: 'bench', password: 'bench password' });
-    const users: SeededUser[] = [{ id: user.id, username: user.username, token: await issueToken(em, user, 'bench') }];
-    for (let i = 1; i <= members; i++) {
-      const member = await createUser(em, { username: `user${i}` });
-      users.push({ id: member.id, username: member.username, token: await issueToken(em, member, 'bench') });
-    }
-    const knex = em.getKnex();
-    const now = Date.now();
-    const [board] = await knex('boards').insert({ name: 'bench', owner_id: user.id, created_at: now }).returning('id');
-    const boardId = (board as { id: number }).id;
-    await knex('board_members').insert(users.map((u) => ({ board_id: boardId, user_id: u.id, created_at: now })));
-    const rooms: number[] = [];
-    for (const name of roomNames) {
-      const [room] = await knex('chat_rooms')
-        .insert({ board_id: boardId, name, description: '', created_by_id: user.id, created_at: now })
-        .returning('id');
-      const roomId = (room as { id: number }).id;
-      rooms.push(roomId);
-      await knex('room_members').insert(users.map((u) => ({ room_id: roomId, user_id: u.id, created_at: now })));
-    }
-    const seeded: Seeded = { token: users[0]!.token, userId: user.id, rooms, users };
-    await fill?.(knex, seeded);
-    return seeded;
   } finally {
     await orm.close(true);
+  }
+  const db = await connectDatabase(databaseUrl);
+  try {
+    const user = await createUser(db, { username: 'bench', password: 'bench password' });
+    const users: SeededUser[] = [
+      { id: user.id, username: user.username, token: await issueToken(db, user.id, 'bench') },
+    ];
+    for (let i = 1; i <= members; i++) {
+      const member = await createUser(db, { username: `user${i}` });
+      users.push({ id: member.id, username: member.username, token: await issueToken(db, member.id, 'bench') });
+    }
+    const boardId = await insertBoard(db, 'bench', user.id);
+    for (const other of users.slice(1)) await addBoardMember(db, boardId, other.id);
+    const rooms: number[] = [];
+    for (const name of roomNames) {
+      rooms.push(
+        await db.transaction((tx) =>
+          insertRoom(tx, { boardId, name, description: '', createdBy: user.id, members: users.map((u) => u.id) }),
+        ),
+      );
+    }
+    const seeded: Seeded = { token: users[0]!.token, userId: user.id, rooms, users };
+    await fill?.(db, seeded);
+    return seeded;
+  } finally {
+    await db.close();
   }
 }

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MikroORM } from '@mikro-orm/knex';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
+import type { Database } from './db/database.js';
 import type { DomainDeps } from './domain/deps.js';
 import { bodyLimit } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
@@ -18,7 +18,7 @@ import { domainDeps } from './wiring.js';
 /** Everything the HTTP app needs; it opens nothing itself, so tests can hand it real or scoped parts. */
 export interface AppDeps {
   config: ResolvedConfig;
-  orm: MikroORM;
+  db: Database;
   redis: Redis;
   /** Where mention jobs go; default: the BullMQ queue on `redis` (closing it is then the caller's job via `app`). */
   mentions?: MentionQueue;
@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps) {
       }),
       async (c) => {
         const [db, redis] = await Promise.all([
-          probe(() => deps.orm.em.getConnection().execute('select 1')),
+          probe(() => deps.db.get('select 1 as one')),
           probe(() => deps.redis.ping()),
         ]);
         const ok = db === 'ok' && redis === 'ok';

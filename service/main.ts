@@ -5,7 +5,7 @@ import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { requireCjs } from './cjs.js';
-import { openDatabase } from './db/orm.js';
+import { connectDatabase } from './db/database.js';
 import { runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
@@ -20,13 +20,13 @@ async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
   const logger = jsonLogger();
   const redis = new Redis(redisUrlFor(config), { lazyConnect: true, ...requestRedisOptions });
-  // Redis connects over the network while the ORM initialises.
-  const [orm] = await Promise.all([openDatabase(config.database.url, { migrator: false }), redis.connect()]);
+  // Redis connects over the network while the database opens.
+  const [db] = await Promise.all([connectDatabase(config.database.url), redis.connect()]);
   const mentions = bullMentionQueue(redis);
   // Publishing pipelines what a batch of posts publishes together into one write.
   const publisher = new Redis(redisUrlFor(config), { ...requestRedisOptions, enableAutoPipelining: true });
-  const domain = domainDeps({ config, orm, redis, publisher, mentions, logger });
-  const app = createApp({ config, orm, redis, mentions, logger, domain });
+  const domain = domainDeps({ config, db, redis, publisher, mentions, logger });
+  const app = createApp({ config, db, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
     // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     [
       [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
       [() => mentions.close()],
-      [() => orm.close(), () => redis.quit(), () => publisher.quit()],
+      [() => db.close(), () => redis.quit(), () => publisher.quit()],
     ],
   );
 }

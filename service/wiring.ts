@@ -1,20 +1,17 @@
-import type { MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
-import { dialectOf } from './db/orm.js';
-import { pgPostWriter } from './db/pg-post-writer.js';
-import { sqlitePostWriter } from './db/sqlite-post-writer.js';
+import type { Database } from './db/database.js';
+import { postWriterFor } from './db/post-writers.js';
 import type { DomainDeps } from './domain/deps.js';
 import { redisLoginThrottle } from './domain/login-throttle.js';
 import { redisPostLimiter } from './domain/rate-limit.js';
 import { redisPublisher } from './events.js';
 import { errorFields, type Logger } from './log.js';
 import type { MentionQueue } from './queue/mentions.js';
-import { cacheSqliteStatements } from './sqlite-statements.js';
 
 export interface WiringInput {
   config: ResolvedConfig;
-  orm: MikroORM;
+  db: Database;
   redis: Redis;
   /** A connection for PUBLISH only, pipelining what is published together (default: `redis`). */
   publisher?: Redis;
@@ -23,17 +20,11 @@ export interface WiringInput {
 }
 
 /** The use cases' side effects over the real database, Redis and queue. */
-export function domainDeps({ config, orm, redis, publisher, mentions, logger }: WiringInput): DomainDeps {
-  // Both drivers are knex-based SQL drivers.
-  const em = orm.em as unknown as SqlEntityManager;
-  const dialect = dialectOf(config.database.url);
-  const knex = em.getKnex();
-  if (dialect === 'sqlite') cacheSqliteStatements(knex);
+export function domainDeps({ config, db, redis, publisher, mentions, logger }: WiringInput): DomainDeps {
   return {
-    db: { knex, dialect },
-    em,
+    db,
     events: redisPublisher(publisher ?? redis),
-    posts: dialect === 'sqlite' ? sqlitePostWriter(knex) : pgPostWriter(knex),
+    posts: postWriterFor(db),
     mentions,
     limiter: redisPostLimiter(redis, config.limits),
     loginThrottle: redisLoginThrottle(redis, config.limits.loginFailures),

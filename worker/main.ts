@@ -1,12 +1,11 @@
 // The worker process: runs the BullMQ queues — mention notifications (SPEC §8) and the jobs beat
 // schedules — reports ready to its supervisor once connected, and stops cleanly on SIGTERM.
-import type { MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
-import type { Db } from '../service/domain/db.js';
+import type { Database } from '../service/db/database.js';
 import { deleteOldReadNotifications } from '../service/domain/notification-retention.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
@@ -24,15 +23,10 @@ async function main(): Promise<void> {
   // BullMQ's blocking connections must retry forever rather than fail a request.
   const connection = new Redis(redisUrlFor(config), { maxRetriesPerRequest: null });
   const publisher = new Redis(redisUrlFor(config), { maxRetriesPerRequest: 1 });
-  // The ORM loads and the database opens with the first job that needs them, so a start or a crash
-  // restart is ready sooner.
-  let opened: Promise<{ orm: MikroORM; db: Db }> | undefined;
+  // The database opens with the first job that needs it, so a start or a crash restart is ready sooner.
+  let opened: Promise<Database> | undefined;
   const database = () => {
-    opened ??= import('../service/db/orm.js').then(async ({ openDatabase, dialectOf }) => {
-      const orm = await openDatabase(config.database.url, { migrator: false });
-      const knex = (orm.em as unknown as SqlEntityManager).getKnex();
-      return { orm, db: { knex, dialect: dialectOf(config.database.url) } };
-    });
+    opened ??= import('../service/db/database.js').then(({ connectDatabase }) => connectDatabase(config.database.url));
     return opened.catch((error: unknown) => {
       opened = undefined; // the next job tries again
       throw error;
@@ -52,7 +46,7 @@ async function main(): Promise<void> {
       if (job.name === 'notificationRetention') {
         const { olderThanDays } = config.beat.schedules.notificationRetention;
         const cutoff = new Date(Date.now() - olderThanDays * 24 * 60 * 60_000);
-        const deleted = await deleteOldReadNotifications((await database()).db, cutoff);
+        const deleted = await deleteOldReadNotifications(await database(), cutoff);
         if (deleted > 0)
           process.stdout.write(`retention: ${deleted} read notification(s) older than ${olderThanDays} days deleted\n`);
         return;
@@ -63,7 +57,7 @@ async function main(): Promise<void> {
   );
   const mentions = new Worker<MentionJob, { created: number }>(
     MENTION_QUEUE,
-    mentionProcessor(async () => ({ db: (await database()).db, events })),
+    mentionProcessor(async () => ({ db: await database(), events })),
     { connection, concurrency: config.worker.concurrency },
   );
   const workers = [scheduled, mentions];
@@ -82,7 +76,7 @@ async function main(): Promise<void> {
     [
       workers.map((worker) => () => worker.close()),
       [
-        () => (opened ? opened.then(({ orm }) => orm.close()) : Promise.resolve()),
+        () => (opened ? opened.then((db) => db.close()) : Promise.resolve()),
         () => connection.quit(),
         () => publisher.quit(),
       ],

@@ -9,15 +9,20 @@ export async function run(username: unknown, ...args: unknown[]): Promise<number
   const { config } = await resolveConfig(options);
   const password = options.passwordStdin ? await readStdin() : undefined;
   const { openDatabase } = await import('../../service/db/orm.js');
-  const { createUser, issueToken } = await import('../../service/domain/users.js');
-  const { DomainError } = await import('../../service/domain/errors.js');
   const orm = await openDatabase(config.database.url);
   try {
     if ((await orm.getMigrator().getPendingMigrations()).length > 0) {
       throw new CliError('the database has pending migrations; run `prizmai migrate` first');
     }
-    const em = orm.em.fork();
-    const user = await createUser(em, {
+  } finally {
+    await orm.close();
+  }
+  const { connectDatabase } = await import('../../service/db/database.js');
+  const { createUser, issueToken } = await import('../../service/domain/users.js');
+  const { DomainError } = await import('../../service/domain/errors.js');
+  const db = await connectDatabase(config.database.url);
+  try {
+    const user = await createUser(db, {
       username: String(username),
       password,
       displayName: options.displayName as string | undefined,
@@ -27,12 +32,12 @@ export async function run(username: unknown, ...args: unknown[]): Promise<number
       }
       throw error;
     });
-    const token = await issueToken(em, user, 'cli');
+    const token = await issueToken(db, user.id, 'cli');
     if (options.json)
-      printJson({ user: { id: user.id, username: user.username, display_name: user.displayName }, token });
+      printJson({ user: { id: user.id, username: user.username, display_name: user.display_name }, token });
     else printLine(token);
     return 0;
   } finally {
-    await orm.close();
+    await db.close();
   }
 }

@@ -3,13 +3,9 @@ import { dirname } from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/knex';
 import { requireCjs } from '../cjs.js';
+import { dialectOf } from './database.js';
 import { entities } from './entities.js';
-
-export type Dialect = 'sqlite' | 'postgresql';
-
-export function dialectOf(databaseUrl: string): Dialect {
-  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
-}
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 
 export interface OpenOptions {
   /** Log every SQL statement (debugging only). */
@@ -23,28 +19,23 @@ export interface OpenOptions {
   migrator?: boolean;
 }
 
-/**
- * Set on every connection the pool opens (a pragma reaches only the connection it runs on): WAL, so
- * readers never wait for the writer; synchronous=NORMAL, the setting WAL is designed for — a commit
- * survives a crash of any process, only an OS crash or power loss can take the last commits since the
- * previous checkpoint; busy_timeout, so a writer waits up to 5 s for another process's write lock
- * instead of failing; foreign keys enforced.
- */
+/** The pragmas on every connection the pool opens (a pragma reaches only the connection it runs on). */
 function sqlitePragmas(
   connection: { pragma(source: string): unknown },
   done: (error: Error | null, connection: unknown) => void,
 ): void {
   try {
-    for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON']) {
-      connection.pragma(pragma);
-    }
+    for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
     done(null, connection);
   } catch (error) {
     done(error as Error, connection);
   }
 }
 
-/** Opens the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`); drivers load lazily. */
+/**
+ * MikroORM over the database of `databaseUrl` (`sqlite:<path>` or `postgres://…`), for what it is used
+ * for: the schema (entities) and its migrations. Queries go through `connectDatabase` (database.ts).
+ */
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<MikroORM> {
   const withMigrator = options.migrator !== false;
   // The migrations import @mikro-orm/migrations as ESM (Node scans its exports): only load them to migrate.

@@ -1,7 +1,10 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { type MentionedUser, type ParsedMentions, pickMentioned } from '../domain/mentions.js';
+import type { Row } from './database.js';
 import { MEMBER_ACCESS } from './member-access.js';
+import { POST_TABLES, type PostKind } from './posts.js';
+import { audienceMembersSql } from './users.js';
 
 // The write path of a post (a chat message or a task comment), the one hot write of the service: it
 // checks access, settles idempotency by client_id, resolves mentions among the audience, assigns the
@@ -10,8 +13,6 @@ import { MEMBER_ACCESS } from './member-access.js';
 // its first statement, so it never fails for a concurrent writer (SQLite) and a stream's posts commit in
 // id order (PostgreSQL's row lock). Posts submitted together are written in one transaction (a group
 // commit), in the order submitted, each settled on its own: one refused post refuses nothing else.
-
-export type PostKind = 'message' | 'comment';
 
 export interface PostRequest {
   kind: PostKind;
@@ -25,8 +26,8 @@ export interface PostRequest {
 }
 
 export type PostOutcome =
-  /** Stored now: its id, the id of the stream's previous post (0 for the first), its timestamp. */
-  | { created: { id: number; prevId: number; createdAt: number | Date; mentioned: MentionedUser[] } }
+  /** Stored now: its id, the id of the stream's previous post (0 for the first), its timestamp (epoch ms). */
+  | { created: { id: number; prevId: number; createdAt: number; mentioned: MentionedUser[] } }
   /** The author's earlier post with this client_id (possibly in another room or task). */
   | { existing: { id: number; parentId: number } };
 
@@ -35,39 +36,19 @@ export interface PostWriter {
   write(request: PostRequest): Promise<PostOutcome>;
 }
 
-/** The tables of a kind of post. */
-export interface PostTables {
-  posts: 'chat_messages' | 'task_comments';
-  parent: 'room_id' | 'task_id';
-  mentions: 'message_mentions' | 'comment_mentions';
-  mentionPost: 'message_id' | 'comment_id';
-}
-
-export const POST_TABLES: Record<PostKind, PostTables> = {
-  message: { posts: 'chat_messages', parent: 'room_id', mentions: 'message_mentions', mentionPost: 'message_id' },
-  comment: { posts: 'task_comments', parent: 'task_id', mentions: 'comment_mentions', mentionPost: 'comment_id' },
-};
-
-/**
- * The statements of the write path, in SQL both dialects run as they are (`?` placeholders), so the two
- * writers differ only in how they execute them.
- */
-export function postStatements(kind: PostKind) {
+/** The statements of the write path (`?` placeholders, SQL both dialects run as it is). */
+function postStatements(kind: PostKind) {
   const t = POST_TABLES[kind];
-  // A message's audience is its room's members, a comment's the task's board members.
-  const members =
-    kind === 'message'
-      ? 'room_members a on a.user_id = u.id and a.room_id = ?'
-      : 'board_members a on a.user_id = u.id and a.board_id = ?';
+  const audience = kind === 'message' ? 'room' : 'board';
   return {
     /** (parent id, author id) → the board, if the author may post there. */
     access: MEMBER_ACCESS[kind === 'message' ? 'room' : 'task'],
     /** (author id, client id) → the earlier post. */
     byClientId: `select id, ${t.parent} as parent_id from ${t.posts} where author_id = ? and client_id = ?`,
     /** (audience id, username key) → that member. */
-    member: `select u.id, u.username, u.username_key from users u join ${members} where u.username_key = ?`,
+    member: audienceMembersSql(audience, 1),
     /** (audience id) → every member. */
-    members: `select u.id, u.username, u.username_key from users u join ${members}`,
+    members: audienceMembersSql(audience, null),
     /** (parent id) → the stream's newest post. */
     previous: `select id from ${t.posts} where ${t.parent} = ? order by id desc limit 1`,
     /** (parent id, author id, content, client id, created at) → id. */
@@ -79,40 +60,36 @@ export function postStatements(kind: PostKind) {
         : 'insert into comment_mentions (comment_id, user_id) values (?, ?)',
   };
 }
-export type PostStatements = ReturnType<typeof postStatements>;
+type PostStatements = ReturnType<typeof postStatements>;
 
-/** The parent table a post's stream lock is taken on (PostgreSQL). */
-export const PARENT_TABLE: Record<PostKind, 'chat_rooms' | 'tasks'> = { message: 'chat_rooms', comment: 'tasks' };
+const STATEMENTS: Record<PostKind, PostStatements> = {
+  message: postStatements('message'),
+  comment: postStatements('comment'),
+};
 
 /** One statement of the write path, for the dialect's writer to run. */
 export interface Query {
   sql: string;
   params: unknown[];
 }
-export type Row = Record<string, unknown>;
 
 /** Past this many distinct names, one query for the whole audience is cheaper than one per name. */
 const NAMES_ONE_BY_ONE = 20;
-
-const num = (value: unknown) => (typeof value === 'number' ? value : Number(value));
 
 /**
  * The steps of writing one post, as statements yielded to the caller, which runs each and sends back
  * its rows: SQLite's writer runs them synchronously inside its transaction, PostgreSQL's awaits them.
  */
-export function* writePost(
-  request: PostRequest,
-  statements: PostStatements,
-  createdAt: number | Date,
-): Generator<Query, PostOutcome, Row[]> {
+export function* writePost(request: PostRequest, createdAt: Date): Generator<Query, PostOutcome, Row[]> {
+  const statements = STATEMENTS[request.kind];
   const { actor, parentId, mentions } = request;
   const [access] = yield { sql: statements.access, params: [parentId, actor.id] };
   if (!access) throw new DomainError('not_found', `${request.kind === 'message' ? 'room' : 'task'} not found`);
   if (request.clientId !== null) {
     const [existing] = yield { sql: statements.byClientId, params: [actor.id, request.clientId] };
-    if (existing) return { existing: { id: num(existing.id), parentId: num(existing.parent_id) } };
+    if (existing) return { existing: { id: existing.id as number, parentId: existing.parent_id as number } };
   }
-  const audienceId = request.kind === 'message' ? parentId : access.board_id;
+  const audienceId = request.kind === 'message' ? parentId : (access.board_id as number);
   let found: Row[] = [];
   if (mentions.all || mentions.names.length > NAMES_ONE_BY_ONE) {
     found = yield { sql: statements.members, params: [audienceId] };
@@ -129,9 +106,11 @@ export function* writePost(
     sql: statements.insert,
     params: [parentId, actor.id, request.content, request.clientId, createdAt],
   };
-  const id = num(inserted?.id);
+  const id = inserted?.id as number;
   for (const user of mentioned) {
     yield { sql: statements.mention, params: request.kind === 'message' ? [id, user.id, parentId] : [id, user.id] };
   }
-  return { created: { id, prevId: previous ? num(previous.id) : 0, createdAt, mentioned } };
+  return {
+    created: { id, prevId: (previous?.id as number | undefined) ?? 0, createdAt: createdAt.getTime(), mentioned },
+  };
 }

@@ -1,8 +1,6 @@
-import type * as MikroCore from '@mikro-orm/core';
-import { requireCjs } from '../cjs.js';
-import { User } from '../db/entities.js';
+import { revokeToken, userOfToken } from '../db/tokens.js';
+import { credentialsOf, userById } from '../db/users.js';
 import type { Actor } from './actor.js';
-import { iso } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -12,15 +10,9 @@ import { hashToken } from './tokens.js';
 import { createUser, issueToken } from './users.js';
 import type { UserView } from './views.js';
 
-const { UniqueConstraintViolationException } = requireCjs('@mikro-orm/core') as typeof MikroCore;
-
 export interface Session {
   user: UserView;
   token: string;
-}
-
-function view(user: { id: number; username: string; displayName: string; createdAt: Date }): UserView {
-  return { id: user.id, username: user.username, display_name: user.displayName, created_at: iso(user.createdAt) };
 }
 
 /** Self-service sign-up, when `auth.registration` is open. */
@@ -31,22 +23,13 @@ export async function register(
   if (deps.registration !== 'open') {
     throw new DomainError('forbidden', 'registration is closed: ask an administrator to run `prizmai users add`');
   }
-  const em = deps.em.fork();
-  try {
-    const user = await createUser(em, {
-      username: input.username,
-      password: input.password,
-      displayName: input.display_name,
-    });
-    const token = await issueToken(em, user, 'register');
-    return { user: view(user), token };
-  } catch (error) {
-    // Two sign-ups racing for one name: the unique key decides.
-    if (error instanceof UniqueConstraintViolationException) {
-      throw new DomainError('conflict', `username "${input.username}" is taken`, 'username');
-    }
-    throw error;
-  }
+  const user = await createUser(deps.db, {
+    username: input.username,
+    password: input.password,
+    displayName: input.display_name,
+  });
+  const token = await issueToken(deps.db, user.id, 'register');
+  return { user: userView(user), token };
 }
 
 // Unknown usernames still cost one scrypt, so response times do not reveal which names exist.
@@ -56,29 +39,21 @@ let dummyHash: Promise<string> | undefined;
 export async function login(deps: DomainDeps, input: { username: string; password: string }): Promise<Session> {
   const usernameKey = input.username.toLowerCase();
   await deps.loginThrottle.attempt(usernameKey);
-  const em = deps.em.fork();
-  const row = (await deps.db.knex('users').where('username_key', usernameKey).first()) as
-    | { id: number; password_hash: string | null }
-    | undefined;
+  const user = await credentialsOf(deps.db, usernameKey);
   dummyHash ??= hashPassword('not a password of anyone');
-  const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyHash));
-  if (!row?.password_hash || !ok) {
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash));
+  if (!user?.password_hash || !ok) {
     throw new DomainError('unauthenticated', 'wrong username or password');
   }
   await deps.loginThrottle.succeeded(usernameKey);
-  const user = await em.findOneOrFail(User, row.id);
-  const token = await issueToken(em, user, 'login');
-  return { user: view(user), token };
+  const token = await issueToken(deps.db, user.id, 'login');
+  return { user: userView(user), token };
 }
 
 /** Revokes the token in use. */
 export async function logout(deps: DomainDeps, token: string): Promise<void> {
   const tokenHash = hashToken(token);
-  await deps.db
-    .knex('api_tokens')
-    .where('token_hash', tokenHash)
-    .whereNull('revoked_at')
-    .update({ revoked_at: deps.db.dialect === 'sqlite' ? Date.now() : new Date() });
+  await revokeToken(deps.db, tokenHash);
   // Service processes that remember this token for WebSocket handshakes forget it now.
   await publishStored(deps, { type: 'token.revoked', token_hash: tokenHash });
 }
@@ -86,18 +61,12 @@ export async function logout(deps: DomainDeps, token: string): Promise<void> {
 /** The user a bearer token belongs to, or null for an unknown or revoked token. */
 export async function authenticate(deps: DomainDeps, token: string): Promise<Actor | null> {
   if (token.length === 0 || token.length > 200) return null;
-  const row = (await deps.db
-    .knex('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where('t.token_hash', hashToken(token))
-    .whereNull('t.revoked_at')
-    .first('u.id', 'u.username')) as Actor | undefined;
-  return row ?? null;
+  return (await userOfToken(deps.db, hashToken(token))) ?? null;
 }
 
 /** The caller's profile. */
 export async function me(deps: DomainDeps, actor: Actor): Promise<UserView> {
-  const row = await deps.db.knex('users').where('id', actor.id).first('id', 'username', 'display_name', 'created_at');
+  const row = await userById(deps.db, actor.id);
   if (!row) throw new DomainError('unauthenticated', 'the user of this token no longer exists');
   return userView(row);
 }

@@ -1,4 +1,5 @@
-import type { Sql } from './db.js';
+import type { Executor } from '../db/database.js';
+import { type Audience, audienceMembers } from '../db/users.js';
 
 /** What `@all` expands to: every member who can see the message. */
 export const MENTION_ALL = 'all';
@@ -63,17 +64,11 @@ export function pickMentioned(
  * `pickMentioned`'s, shared with the post writer.
  */
 export async function resolveMentions(
-  sql: Sql,
+  q: Executor,
   parsed: ParsedMentions,
-  audience: { table: 'room_members' | 'board_members'; column: 'room_id' | 'board_id'; id: number },
+  audience: Audience,
   authorId: number,
 ): Promise<MentionedUser[]> {
   if (!parsed.all && parsed.names.length === 0) return [];
-  const query = sql('users as u')
-    .join(`${audience.table} as a`, function () {
-      this.on('a.user_id', 'u.id').andOnVal(`a.${audience.column}`, audience.id);
-    })
-    .select('u.id', 'u.username', 'u.username_key');
-  if (!parsed.all) query.whereIn('u.username_key', parsed.names);
-  return pickMentioned((await query) as { id: number; username: string; username_key: string }[], parsed, authorId);
+  return pickMentioned(await audienceMembers(q, audience, parsed.all ? null : parsed.names), parsed, authorId);
 }

@@ -1,72 +1,34 @@
+import type { Executor } from '../db/database.js';
+import { likeEscape } from '../db/dialect.js';
+import { isRoomMember } from '../db/member-access.js';
+import type { PostRow } from '../db/posts.js';
+import * as posts from '../db/posts.js';
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
-import { insertRows, now, num, type Sql, writeTransaction } from './db.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
-import { keysetPage, type PageRequest } from './keyset.js';
+import type { PageRequest } from './keyset.js';
 import { type MentionedUser, parseMentions, resolveMentions } from './mentions.js';
 import { insertedPostRow, messageView } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { MessageView, Page } from './views.js';
 
-const MESSAGE_COLUMNS = [
-  'm.id',
-  'm.room_id',
-  'm.author_id',
-  'u.username as author_username',
-  'm.content',
-  'm.client_id',
-  'm.created_at',
-  'm.edited_at',
-  'm.deleted_at',
-];
-
-type MessageRow = Record<string, unknown> & { id: number; room_id: number; author_id: number };
-
-function messagesQuery(sql: Sql) {
-  return sql('chat_messages as m').join('users as u', 'u.id', 'm.author_id').select(MESSAGE_COLUMNS);
-}
-
-/** Mentioned usernames of each message, in one query. */
-async function mentionsOf(sql: Sql, messageIds: number[]): Promise<Map<number, string[]>> {
-  const byMessage = new Map<number, string[]>();
-  if (messageIds.length === 0) return byMessage;
-  const rows = (await sql('message_mentions as mm')
-    .join('users as u', 'u.id', 'mm.user_id')
-    .whereIn('mm.message_id', messageIds)
-    .orderBy('mm.id')
-    .select('mm.message_id', 'u.username')) as { message_id: number; username: string }[];
-  for (const row of rows) {
-    const list = byMessage.get(row.message_id) ?? [];
-    list.push(row.username);
-    byMessage.set(row.message_id, list);
-  }
-  return byMessage;
-}
-
-async function present(sql: Sql, rows: MessageRow[]): Promise<MessageView[]> {
-  const mentions = await mentionsOf(
-    sql,
-    rows.filter((row) => row.deleted_at === null || row.deleted_at === undefined).map((row) => row.id),
+/** Messages as views, with their mentions (one query for the page; none for tombstones). */
+async function present(q: Executor, rows: PostRow[]): Promise<MessageView[]> {
+  const mentions = await posts.mentionsOf(
+    q,
+    'message',
+    rows.filter((row) => row.deleted_at === null).map((row) => row.id),
   );
   return rows.map((row) => messageView(row, mentions.get(row.id) ?? []));
 }
 
-async function loadMessage(sql: Sql, messageId: number): Promise<MessageView> {
-  const row = (await messagesQuery(sql).where('m.id', messageId).first()) as MessageRow | undefined;
+async function loadMessage(q: Executor, messageId: number): Promise<MessageView> {
+  const row = await posts.postById(q, 'message', messageId);
   if (!row) throw notFound('message');
-  const [view] = await present(sql, [row]);
+  const [view] = await present(q, [row]);
   return view as MessageView;
-}
-
-async function insertMentions(trx: Sql, messageId: number, roomId: number, users: MentionedUser[]): Promise<void> {
-  if (users.length === 0) return;
-  await insertRows(
-    trx,
-    'message_mentions',
-    users.map((user) => ({ message_id: messageId, user_id: user.id, room_id: roomId })),
-  );
 }
 
 async function enqueueMentions(
@@ -133,14 +95,14 @@ export async function postMessage(
       throw new DomainError('conflict', 'client_id was already used for a message in another room', 'client_id');
     }
     return {
-      message: await loadMessage(deps.db.knex, outcome.existing.id),
+      message: await loadMessage(deps.db, outcome.existing.id),
       created: false,
       announced: Promise.resolve(),
     };
   }
   const { id, prevId, createdAt, mentioned } = outcome.created;
   const message = messageView(
-    { ...insertedPostRow(id, actor, content, clientId, createdAt), room_id: roomId },
+    insertedPostRow(id, roomId, actor, content, clientId, createdAt),
     mentioned.map((user) => user.username),
   );
   const announced = Promise.all([
@@ -151,16 +113,8 @@ export async function postMessage(
 }
 
 /** The message with the room it is in, if the actor is a member of that room. */
-async function visibleMessage(sql: Sql, actor: Actor, messageId: number) {
-  const row = (await sql('chat_messages as m')
-    .join('room_members as rm', function () {
-      this.on('rm.room_id', 'm.room_id').andOnVal('rm.user_id', actor.id);
-    })
-    .join('chat_rooms as r', 'r.id', 'm.room_id')
-    .where('m.id', messageId)
-    .first('m.id', 'm.room_id', 'm.author_id', 'm.deleted_at', 'r.created_by_id as room_created_by_id')) as
-    | { id: number; room_id: number; author_id: number; deleted_at: unknown; room_created_by_id: number }
-    | undefined;
+async function visibleMessage(q: Executor, actor: Actor, messageId: number) {
+  const row = await posts.messageOfMember(q, messageId, actor.id);
   if (!row) throw notFound('message');
   return row;
 }
@@ -176,31 +130,21 @@ export async function editMessage(
   // An edit costs what a post costs (SPEC §3 limits.*): the same per-user bucket.
   await deps.limiter.take(actor.id);
   const { db } = deps;
-  const { roomId, added } = await writeTransaction(db, async (trx) => {
-    const found = await visibleMessage(trx, actor, messageId);
+  const { roomId, added } = await db.transaction(async (tx) => {
+    const found = await visibleMessage(tx, actor, messageId);
     if (found.author_id !== actor.id) throw new DomainError('forbidden', 'only the author may edit a message');
-    if (found.deleted_at !== null && found.deleted_at !== undefined) {
-      throw new DomainError('conflict', 'a deleted message cannot be edited');
-    }
-    const before = new Set(
-      ((await trx('message_mentions').where('message_id', messageId).select('user_id')) as { user_id: number }[]).map(
-        (row) => row.user_id,
-      ),
-    );
-    const mentioned = await resolveMentions(
-      trx,
-      parseMentions(content),
-      { table: 'room_members', column: 'room_id', id: found.room_id },
-      actor.id,
-    );
-    await trx('chat_messages')
-      .where('id', messageId)
-      .update({ content, edited_at: now(db) });
-    await trx('message_mentions').where('message_id', messageId).delete();
-    await insertMentions(trx, messageId, found.room_id, mentioned);
+    if (found.deleted_at !== null) throw new DomainError('conflict', 'a deleted message cannot be edited');
+    const before = await posts.mentionedUserIds(tx, messageId);
+    const mentioned = await resolveMentions(tx, parseMentions(content), { kind: 'room', id: found.room_id }, actor.id);
+    await posts.editMessage(tx, {
+      id: messageId,
+      roomId: found.room_id,
+      content,
+      mentioned: mentioned.map((user) => user.id),
+    });
     return { roomId: found.room_id, added: mentioned.filter((user) => !before.has(user.id)) };
   });
-  const message = await loadMessage(db.knex, messageId);
+  const message = await loadMessage(db, messageId);
   await Promise.all([
     publishStored(deps, { type: 'message.edited', room_id: roomId, message }),
     enqueueMentions(
@@ -219,27 +163,22 @@ export async function editMessage(
  */
 export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: number): Promise<MessageView> {
   const { db } = deps;
-  const outcome = await writeTransaction(db, async (trx) => {
-    const found = await visibleMessage(trx, actor, messageId);
+  const outcome = await db.transaction(async (tx) => {
+    const found = await visibleMessage(tx, actor, messageId);
     if (found.author_id !== actor.id && found.room_created_by_id !== actor.id) {
       throw new DomainError('forbidden', 'only the author or the room creator may delete a message');
     }
-    if (found.deleted_at !== null && found.deleted_at !== undefined) return { roomId: found.room_id, changed: false };
-    await trx('chat_messages')
-      .where('id', messageId)
-      .update({ content: '', deleted_at: now(db) });
-    await trx('message_mentions').where('message_id', messageId).delete();
-    await trx('notifications').where('message_id', messageId).delete();
+    if (found.deleted_at !== null) return { roomId: found.room_id, changed: false };
+    await posts.tombstoneMessage(tx, messageId);
     return { roomId: found.room_id, changed: true };
   });
-  const message = await loadMessage(db.knex, messageId);
+  const message = await loadMessage(db, messageId);
   if (outcome.changed) await publishStored(deps, { type: 'message.deleted', room_id: outcome.roomId, message });
   return message;
 }
 
-async function memberRoom(sql: Sql, actor: Actor, roomId: number): Promise<void> {
-  const row = await sql('room_members').where({ room_id: roomId, user_id: actor.id }).first('id');
-  if (!row) throw notFound('room');
+async function memberRoom(q: Executor, actor: Actor, roomId: number): Promise<void> {
+  if (!(await isRoomMember(q, roomId, actor.id))) throw notFound('room');
 }
 
 /** Keyset history of a room, tombstones included (SPEC §6). */
@@ -249,10 +188,9 @@ export async function listMessages(
   roomId: number,
   page: PageRequest,
 ): Promise<Page<MessageView>> {
-  const sql = deps.db.knex;
-  await memberRoom(sql, actor, roomId);
-  const { rows, has_more } = await keysetPage<MessageRow>(messagesQuery(sql).where('m.room_id', roomId), 'm.id', page);
-  return { items: await present(sql, rows), has_more };
+  await memberRoom(deps.db, actor, roomId);
+  const { rows, has_more } = await posts.postPage(deps.db, 'message', roomId, page);
+  return { items: await present(deps.db, rows), has_more };
 }
 
 /** A search looks at most this many of a room's messages per call (SPEC §10: no input costs more than that). */
@@ -278,34 +216,23 @@ export async function searchMessages(
   q: string,
   page: { before?: number | undefined; limit: number },
 ): Promise<SearchPage> {
-  const { knex: sql, dialect } = deps.db;
-  await memberRoom(sql, actor, roomId);
-  const window = sql('chat_messages').select('id').where('room_id', roomId).orderBy('id', 'desc').limit(SEARCH_SCAN);
-  if (page.before !== undefined) window.where('id', '<', page.before);
-  const scanned = (await sql
-    .from(window.as('w'))
-    .select(sql.raw('min(id) as low'), sql.raw('count(*) as n'))
-    .first()) as { low: unknown; n: unknown } | undefined;
-  const low = num(scanned?.low ?? 0);
-  const windowFull = num(scanned?.n ?? 0) >= SEARCH_SCAN;
-  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const rows = (await messagesQuery(sql)
-    .where('m.room_id', roomId)
-    .where('m.id', '>=', low)
-    .modify((query) => {
-      if (page.before !== undefined) query.where('m.id', '<', page.before);
-    })
-    .whereNull('m.deleted_at')
-    .whereRaw(`m.content ${dialect === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`, [pattern])
-    .orderBy('m.id', 'desc')
-    .limit(page.limit + 1)) as MessageRow[];
+  const { db } = deps;
+  await memberRoom(db, actor, roomId);
+  const window = await posts.searchWindow(db, roomId, page.before, SEARCH_SCAN);
+  const rows = await posts.searchPosts(db, {
+    roomId,
+    low: window.low,
+    before: page.before,
+    pattern: `%${likeEscape(q)}%`,
+    limit: page.limit + 1,
+  });
   const more = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit).reverse();
   return {
-    items: await present(sql, pageRows),
-    has_more: more || windowFull,
+    items: await present(db, pageRows),
+    has_more: more || window.full,
     // With more matches in the window, the next page starts before the oldest one shown.
-    scanned_to: more ? (pageRows[0]?.id ?? null) : windowFull ? low : null,
+    scanned_to: more ? (pageRows[0]?.id ?? null) : window.full ? window.low : null,
   };
 }
 
@@ -314,16 +241,11 @@ export async function searchMessages(
  * the feed checked each subscriber's membership when it subscribed and drops it when that ends.
  */
 export async function roomMessagesAfter(deps: DomainDeps, roomId: number, after: number, limit: number) {
-  const sql = deps.db.knex;
-  const { rows, has_more } = await keysetPage<MessageRow>(messagesQuery(sql).where('m.room_id', roomId), 'm.id', {
-    after,
-    limit,
-  });
-  return { items: await present(sql, rows), has_more };
+  const { rows, has_more } = await posts.postPage(deps.db, 'message', roomId, { after, limit });
+  return { items: await present(deps.db, rows), has_more };
 }
 
 /** The id of a room's newest message, 0 when it has none. */
-export async function latestMessageId(deps: DomainDeps, roomId: number): Promise<number> {
-  const row = await deps.db.knex('chat_messages').where('room_id', roomId).max('id as id').first();
-  return num((row as { id: unknown } | undefined)?.id ?? 0);
+export function latestMessageId(deps: DomainDeps, roomId: number): Promise<number> {
+  return posts.latestPostId(deps.db, 'message', roomId);
 }

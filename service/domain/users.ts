@@ -1,5 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { ApiToken, User } from '../db/entities.js';
+import type { Executor } from '../db/database.js';
+import { isUniqueViolation } from '../db/dialect.js';
+import { insertToken } from '../db/tokens.js';
+import { insertUser, type UserRow, userByKey } from '../db/users.js';
 import { DomainError } from './errors.js';
 import { hashPassword } from './passwords.js';
 import { generateToken, hashToken } from './tokens.js';
@@ -31,29 +33,33 @@ export interface NewUser {
   displayName?: string | undefined;
 }
 
-/** Creates a user; usernames are unique regardless of case. */
-export async function createUser(em: EntityManager, input: NewUser): Promise<User> {
+function taken(username: string): DomainError {
+  return new DomainError('conflict', `username "${username}" is taken`, 'username');
+}
+
+/** Creates a user; usernames are unique regardless of case (two sign-ups racing: the unique key decides). */
+export async function createUser(q: Executor, input: NewUser): Promise<UserRow> {
   checkUsername(input.username);
   if (input.password !== undefined) checkPassword(input.password);
   const usernameKey = input.username.toLowerCase();
-  if (await em.findOne(User, { usernameKey })) {
-    throw new DomainError('conflict', `username "${input.username}" is taken`, 'username');
+  if (await userByKey(q, usernameKey)) throw taken(input.username);
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  try {
+    return await insertUser(q, {
+      username: input.username,
+      usernameKey,
+      displayName: input.displayName?.trim() || input.username,
+      passwordHash,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw taken(input.username);
+    throw error;
   }
-  const user = em.create(User, {
-    username: input.username,
-    usernameKey,
-    displayName: input.displayName?.trim() || input.username,
-    passwordHash: input.password === undefined ? null : await hashPassword(input.password),
-    createdAt: new Date(),
-  });
-  await em.persistAndFlush(user);
-  return user;
 }
 
-/** Issues a token for `user` and returns it in clear: the only time it is ever visible. */
-export async function issueToken(em: EntityManager, user: User, name?: string): Promise<string> {
+/** Issues a token for the user and returns it in clear: the only time it is ever visible. */
+export async function issueToken(q: Executor, userId: number, name?: string): Promise<string> {
   const token = generateToken();
-  em.create(ApiToken, { user, tokenHash: hashToken(token), name: name ?? null, createdAt: new Date() });
-  await em.flush();
+  await insertToken(q, userId, hashToken(token), name ?? null);
   return token;
 }

@@ -1,5 +1,4 @@
-import { MEMBER_ACCESS } from '../db/member-access.js';
-import { query } from '../db/sql.js';
+import { streamBoard } from '../db/member-access.js';
 import { notFound } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
 import { latestCommentId, taskCommentsAfter } from '../domain/comments.js';
@@ -27,9 +26,9 @@ export function parseStream(stream: string): StreamRef {
 /** The board a room or task stream belongs to (its access ends with board membership); null for notifications. */
 export async function checkAccess(deps: DomainDeps, actor: Actor, ref: StreamRef): Promise<number | null> {
   if (ref.kind === 'notifications') return null;
-  const [row] = await query(deps.db.knex, deps.db.dialect, MEMBER_ACCESS[ref.kind], [ref.id, actor.id]);
-  if (!row) throw notFound(ref.kind);
-  return Number(row.board_id);
+  const boardId = await streamBoard(deps.db, ref.kind, ref.id, actor.id);
+  if (boardId === undefined) throw notFound(ref.kind);
+  return boardId;
 }
 
 /** The feed key of a stream: its channel (a user's notifications are their own stream). */

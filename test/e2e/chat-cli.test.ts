@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectOf } from '../../service/db/orm.js';
 import { redisPublisher } from '../../service/events.js';
 import { MENTION_QUEUE } from '../../service/queue/mentions.js';
 import { mentionProcessor } from '../../worker/mention-processor.js';
@@ -44,7 +43,7 @@ const savedToken = (user: string): string =>
 beforeAll(async () => {
   connection = new Redis(ctx.redis.url, { maxRetriesPerRequest: null });
   publisher = new Redis(ctx.redis.url);
-  const db = { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) };
+  const db = ctx.service.db;
   worker = new Worker(
     MENTION_QUEUE,
     mentionProcessor(async () => ({ db, events: redisPublisher(publisher) })),

@@ -155,7 +155,7 @@ describe.each(databaseFactories())('auth, /me and /healthz on $dialect', (factor
     });
     const app = createApp({
       config: ctx.service.config,
-      orm: ctx.service.orm,
+      db: ctx.service.db,
       redis: deadRedis,
       mentions: ctx.service.mentions,
       logger: { info() {}, error() {} },

@@ -283,7 +283,7 @@ describe.each(databaseFactories())('post rate limit on $dialect', (factory) => {
     // A second "process": its own app and Redis connection over the same database and Redis.
     const other = createApp({
       config: ctx.service.config,
-      orm: ctx.service.orm,
+      db: ctx.service.db,
       redis: second,
       mentions: ctx.service.mentions,
       logger: { info() {}, error() {} },

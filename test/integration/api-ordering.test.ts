@@ -1,8 +1,7 @@
-import type { MikroORM } from '@mikro-orm/knex';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../service/app.js';
-import { openDatabase } from '../../service/db/orm.js';
+import { connectDatabase, type Database } from '../../service/db/database.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { knexOf } from './support/harness.js';
 import { buildWorld, useService } from './support/world.js';
@@ -11,10 +10,10 @@ import { buildWorld, useService } from './support/world.js';
 // service processes writing to one room — or a client resuming with `after` would skip it.
 describe.each(databaseFactories())('messages become visible in id order on $dialect', (factory) => {
   const ctx = useService(factory, {}, 'inproc');
-  const extra: { orm: MikroORM; redis: Redis }[] = [];
+  const extra: { db: Database | undefined; redis: Redis }[] = [];
   afterAll(async () => {
     for (const part of extra) {
-      await part.orm?.close(true).catch(() => {});
+      await part.db?.close().catch(() => {});
       part.redis.disconnect();
     }
   });
@@ -26,15 +25,14 @@ describe.each(databaseFactories())('messages become visible in id order on $dial
     // process would wait on each other's locks with the event loop blocked, so SQLite shares one.)
     const apps: ReturnType<typeof createApp>[] = [];
     for (let i = 0; i < 4; i++) {
-      const orm =
-        factory.dialect === 'postgresql' ? await openDatabase(ctx.service.config.database.url) : ctx.service.orm;
+      const db =
+        factory.dialect === 'postgresql' ? await connectDatabase(ctx.service.config.database.url) : ctx.service.db;
       const redis = new Redis(ctx.redis.url);
-      if (orm !== ctx.service.orm) extra.push({ orm, redis });
-      else extra.push({ orm: undefined as unknown as MikroORM, redis });
+      extra.push({ db: db === ctx.service.db ? undefined : db, redis });
       apps.push(
         createApp({
           config: ctx.service.config,
-          orm,
+          db,
           redis,
           mentions: ctx.service.mentions,
           logger: { info() {}, error() {} },

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../service/db/database.js';
 import {
   Board,
   BoardMember,
@@ -74,8 +75,10 @@ describe.each(databaseFactories())('data model on $dialect', ({ dialect, create 
   async function fixtures() {
     const em = orm.em.fork();
     const suffix = Math.random().toString(36).slice(2, 8);
-    const alice = await createUser(em, { username: `alice-${suffix}` });
-    const bob = await createUser(em, { username: `bob-${suffix}` });
+    const user = (username: string) =>
+      em.create(User, { username, usernameKey: username, displayName: username, createdAt: new Date() });
+    const alice = user(`alice-${suffix}`);
+    const bob = user(`bob-${suffix}`);
     const board = em.create(Board, { name: 'Roadmap', owner: alice, createdAt: new Date() });
     em.create(BoardMember, { board, user: alice, createdAt: new Date() });
     const room = em.create(ChatRoom, {
@@ -147,9 +150,14 @@ describe.each(databaseFactories())('data model on $dialect', ({ dialect, create 
 
   it('keeps usernames unique regardless of case', async () => {
     const { alice } = await fixtures();
-    await expect(createUser(orm.em.fork(), { username: alice.username.toUpperCase() })).rejects.toMatchObject({
-      code: 'conflict',
-    });
+    const db = await connectDatabase(database.url);
+    try {
+      await expect(createUser(db, { username: alice.username.toUpperCase() })).rejects.toMatchObject({
+        code: 'conflict',
+      });
+    } finally {
+      await db.close();
+    }
     const em = orm.em.fork();
     em.create(User, {
       username: alice.username.toUpperCase(),

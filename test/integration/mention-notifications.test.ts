@@ -4,7 +4,6 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectOf } from '../../service/db/orm.js';
 import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
 import { type ChatEvent, redisPublisher, userChannel } from '../../service/events.js';
 import { MENTION_QUEUE, type MentionJob } from '../../service/queue/mentions.js';
@@ -26,7 +25,7 @@ describe.each(databaseFactories())('mention notifications on $dialect', (factory
   const api = (method: string, path: string, token: string, json?: unknown) =>
     ctx.service.call(method, `/api/v1${path}`, { token, json });
   const deps = () => ({
-    db: { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) },
+    db: ctx.service.db,
     events: redisPublisher(publisher),
   });
   const notificationsOf = async (token: string) => (await api('GET', '/notifications', token)).body.notifications;

@@ -1,7 +1,6 @@
 // beat's notificationRetention job (SPEC §8) against a real database: read notifications older than the
 // configured age go, in bounded batches; unread ones and recent ones stay.
 import { describe, expect, it } from 'vitest';
-import { dialectOf } from '../../service/db/orm.js';
 import { deleteOldReadNotifications } from '../../service/domain/notification-retention.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { knexOf } from './support/harness.js';
@@ -34,7 +33,7 @@ describe.each(databaseFactories())('notification retention on $dialect', (factor
     ];
     for (let i = 0; i < rows.length; i += 200) await knex('notifications').insert(rows.slice(i, i + 200));
 
-    const db = { knex, dialect: dialectOf(ctx.service.config.database.url) };
+    const db = ctx.service.db;
     const before = ctx.service.queries.length;
     const deleted = await deleteOldReadNotifications(db, new Date(now - 30 * DAY), 500);
     expect(deleted).toBe(1200);

@@ -65,7 +65,7 @@ describe('Redis hung or down', () => {
     dead.on('error', () => {});
     const app = createApp({
       config: ctx.service.config,
-      orm: ctx.service.orm,
+      db: ctx.service.db,
       redis: dead,
       mentions: ctx.service.mentions,
       logger: { info() {}, error() {} },

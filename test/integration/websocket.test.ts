@@ -4,7 +4,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { dialectOf } from '../../service/db/orm.js';
 import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
 import { redisPublisher, roomChannel } from '../../service/events.js';
 import { sweepPresence } from '../../service/presence.js';
@@ -258,7 +257,7 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
       client_id: 'k-1',
     });
     // What the worker does with the mention job.
-    const db = { knex: knexOf(ctx.service), dialect: dialectOf(ctx.service.config.database.url) };
+    const db = ctx.service.db;
     await createMentionNotifications(
       { db, events: redisPublisher(ctx.service.redis) },
       {

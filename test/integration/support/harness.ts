@@ -5,6 +5,7 @@ import type { Knex, MikroORM, SqlEntityManager } from '@mikro-orm/knex';
 import { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../../config/types.js';
 import { createApp } from '../../../service/app.js';
+import { connectDatabase, type Database } from '../../../service/db/database.js';
 import { openDatabase } from '../../../service/db/orm.js';
 import type { Logger } from '../../../service/log.js';
 import { bullMentionQueue, type MentionQueue } from '../../../service/queue/mentions.js';
@@ -61,13 +62,16 @@ export interface Service {
   dialect: 'sqlite' | 'postgresql';
   url: string;
   config: ResolvedConfig;
+  /** The test's own MikroORM (it migrated the database): for assertions through its knex. */
   orm: MikroORM;
+  /** The service's database connection. */
+  db: Database;
   redis: Redis;
   mentions: MentionQueue;
   app: ReturnType<typeof createApp>;
   database: TestDatabase;
   logs: string[];
-  /** Every SQL statement run through knex (the post writer's own SQLite statements excepted). */
+  /** Every SQL statement the service ran. */
   queries: string[];
   /** Every database read a real-time feed did for all its subscribers: channel and reason. */
   feedReads: { channel: string; reason: string }[];
@@ -98,11 +102,11 @@ export async function startService(
     info: (msg, fields) => logs.push(JSON.stringify({ level: 'info', msg, ...fields })),
     error: (msg, fields) => logs.push(JSON.stringify({ level: 'error', msg, ...fields })),
   };
-  const domain = domainDeps({ config, orm, redis, mentions, logger });
   const queries: string[] = [];
-  domain.db.knex.on('query', (query: { sql: string }) => queries.push(query.sql));
+  const db = await connectDatabase(database.url, { onQuery: (sql) => queries.push(sql) });
+  const domain = domainDeps({ config, db, redis, mentions, logger });
   const feedReads: { channel: string; reason: string }[] = [];
-  const app = createApp({ config, orm, redis, mentions, logger, domain });
+  const app = createApp({ config, db, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   // The WebSocket endpoint as the service process attaches it; a small send buffer, so tests can
@@ -148,7 +152,7 @@ export async function startService(
     closed ??= (async () => {
       await Promise.allSettled([sockets.close(), new Promise<void>((resolve) => server.close(() => resolve()))]);
       await Promise.allSettled([mentions.close()]);
-      await Promise.allSettled([orm.close(true)]);
+      await Promise.allSettled([orm.close(true), db.close()]);
       redis.disconnect();
       if (!shared) await database.drop();
     })();
@@ -159,6 +163,7 @@ export async function startService(
     url,
     config,
     orm,
+    db,
     redis,
     mentions,
     app,

@@ -1,0 +1,40 @@
+import type { DialectName } from './database.js';
+
+// Where the two dialects' SQL differs, the query modules ask here: everything else they write once.
+
+/** Case-insensitive LIKE: SQLite's LIKE already is for ASCII; PostgreSQL needs ILIKE. */
+export function ilike(dialect: DialectName): string {
+  return dialect === 'postgresql' ? 'ilike' : 'like';
+}
+
+/** The larger of two values: `max(a, b)` in SQLite, `greatest(a, b)` in PostgreSQL. */
+export function greatest(dialect: DialectName): string {
+  return dialect === 'postgresql' ? 'greatest' : 'max';
+}
+
+/** Row locks until commit (PostgreSQL); SQLite's one writer already holds the whole database. */
+export function forUpdate(dialect: DialectName): string {
+  return dialect === 'postgresql' ? ' for update' : '';
+}
+
+/** A unique-constraint violation from either driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern used with `escape '\'`. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/** `?, ?, …` for an IN list of `count` values. */
+export function placeholders(count: number): string {
+  return count === 0 ? 'null' : new Array(count).fill('?').join(', ');
+}
+
+/**
+ * Rows per multi-row INSERT: SQLite allows at most 32,766 bound values per statement and PostgreSQL
+ * 65,535; chunks keep every size the API accepts working on both.
+ */
+export const INSERT_CHUNK = 200;

@@ -1,2 +1,0 @@
-export * from './entities.js';
-export { type Dialect, dialectOf, type OpenOptions, openDatabase } from './orm.js';

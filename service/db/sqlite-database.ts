@@ -1,0 +1,150 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { requireCjs } from '../cjs.js';
+import type { ConnectOptions, Database, Executor, Row } from './database.js';
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
+
+// SQLite through better-sqlite3: one connection, every statement prepared once (by SQL text) and run
+// synchronously. better-sqlite3 has no async API, so a transaction that awaits between its statements
+// owns the connection until it ends: statements from elsewhere wait for it (they would otherwise run
+// inside it). A transaction is short (statements only, no network), so the wait is too.
+
+type Statement = BetterSqlite3.Statement<unknown[], Row>;
+
+/** Past this many distinct SQL texts the statement cache starts over (texts are a fixed, small set). */
+const MAX_PREPARED = 2000;
+
+/** better-sqlite3 binds numbers, strings, bigints, buffers and null: Date and boolean become numbers. */
+function bindable(params: readonly unknown[]): unknown[] {
+  const out = params.slice();
+  for (let i = 0; i < out.length; i++) {
+    const value = out[i];
+    if (value instanceof Date) out[i] = value.getTime();
+    else if (typeof value === 'boolean') out[i] = value ? 1 : 0;
+    else if (value === undefined) out[i] = null;
+  }
+  return out;
+}
+
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const;
+  private prepared = new Map<string, Statement>();
+  /** Settles when the open transaction ends; null when none is open. */
+  private busy: Promise<void> | null = null;
+  private savepoints = 0;
+
+  constructor(
+    private readonly connection: BetterSqlite3.Database,
+    private readonly onQuery?: (sql: string) => void,
+  ) {}
+
+  private statement(sql: string): Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      if (this.prepared.size >= MAX_PREPARED) this.prepared = new Map();
+      statement = this.connection.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs one statement now, on the connection: its rows (none for a write without `returning`). */
+  allSync(sql: string, params: readonly unknown[] = []): Row[] {
+    this.onQuery?.(sql);
+    const statement = this.statement(sql);
+    if (statement.reader) return statement.all(...bindable(params));
+    statement.run(...bindable(params));
+    return [];
+  }
+
+  runSync(sql: string, params: readonly unknown[] = []): number {
+    this.onQuery?.(sql);
+    return this.statement(sql).run(...bindable(params)).changes;
+  }
+
+  /** Waits until no transaction owns the connection. */
+  private async idle(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  async all<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    if (this.busy) await this.idle();
+    return this.allSync(sql, params) as T[];
+  }
+
+  async get<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    if (this.busy) await this.idle();
+    return this.runSync(sql, params);
+  }
+
+  /**
+   * Synchronous work in one `BEGIN IMMEDIATE` transaction, once no other transaction is open: the post
+   * writer's batches, which need no await between statements. Rolled back if `work` throws.
+   */
+  async immediate<T>(work: () => T): Promise<T> {
+    if (this.busy) await this.idle();
+    return this.connection.transaction(work).immediate();
+  }
+
+  async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    await this.idle();
+    let release!: () => void;
+    this.busy = new Promise((resolve) => (release = resolve));
+    try {
+      this.runSync('begin immediate');
+      try {
+        const result = await work(this.inside());
+        this.runSync('commit');
+        return result;
+      } catch (error) {
+        if (this.connection.inTransaction) this.runSync('rollback');
+        throw error;
+      }
+    } finally {
+      this.busy = null;
+      release();
+    }
+  }
+
+  /** The executor of the open transaction: runs at once (it owns the connection); nested = savepoint. */
+  private inside(): Executor {
+    const tx: Executor = {
+      dialect: this.dialect,
+      all: async <T = Row>(sql: string, params?: readonly unknown[]) => this.allSync(sql, params) as T[],
+      get: async <T = Row>(sql: string, params?: readonly unknown[]) => this.allSync(sql, params)[0] as T | undefined,
+      run: async (sql, params) => this.runSync(sql, params),
+      transaction: async <T>(work: (inner: Executor) => Promise<T>): Promise<T> => {
+        const name = `sp${++this.savepoints}`;
+        this.runSync(`savepoint ${name}`);
+        try {
+          const result = await work(tx);
+          this.runSync(`release ${name}`);
+          return result;
+        } catch (error) {
+          this.runSync(`rollback to ${name}`);
+          this.runSync(`release ${name}`);
+          throw error;
+        }
+      },
+    };
+    return tx;
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.connection.close();
+  }
+}
+
+export function openSqlite(path: string, options: ConnectOptions): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const Driver = requireCjs('better-sqlite3') as typeof BetterSqlite3;
+  const connection = new Driver(path);
+  for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
+  return new SqliteDatabase(connection, options.onQuery);
+}
