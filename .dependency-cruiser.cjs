@@ -27,11 +27,21 @@ module.exports = {
       from: { path: '^dist/cli/' },
       to: { path: '^dist/worker/' },
     },
+    {
+      name: 'only-the-data-layer-reaches-the-database',
+      comment:
+        'service/db/ is the one way to the database (README "Data access"): no other module of the service or the worker loads a driver, knex or MikroORM.',
+      severity: 'error',
+      from: { path: '^dist/(service|worker)/', pathNot: '^dist/service/db/' },
+      to: { path: '^node_modules/(better-sqlite3|pg|pg-[a-z-]+|knex|@mikro-orm/[^/]+)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     // The one-file builds (scripts/bundle.mjs) are made of the modules checked here.
     exclude: { path: '\\.d\\.ts$|\\.map$|^dist/bundles/' },
-    moduleSystems: ['es6'],
+    moduleSystems: ['es6', 'cjs'],
+    // CommonJS packages load through service/cjs.ts's createRequire: follow those calls too.
+    exoticRequireStrings: ['requireCjs'],
   },
 };

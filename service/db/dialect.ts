@@ -17,12 +17,6 @@ export function forUpdate(dialect: DialectName): string {
   return dialect === 'postgresql' ? ' for update' : '';
 }
 
-/** A unique-constraint violation from either driver. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 /** Escapes `%`, `_` and `\` for a LIKE pattern used with `escape '\'`. */
 export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -1,7 +1,7 @@
 import { BatchQueue } from '../batch-queue.js';
 import { DomainError } from '../domain/errors.js';
 import type { Database, Executor, Row } from './database.js';
-import { isUniqueViolation } from './dialect.js';
+import { isUniqueViolation } from './errors.js';
 import { type PostOutcome, type PostRequest, type PostWriter, writePost } from './post-writer.js';
 
 // PostgreSQL's post writer: each batch is one transaction that first locks the row of every room and

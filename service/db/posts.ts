@@ -146,15 +146,21 @@ export async function searchWindow(q: Executor, roomId: number, before: number |
   return { low: row?.low ?? 0, full: (row?.n ?? 0) >= scan };
 }
 
-/** Live messages of the room from id `low` (and before `before`) containing the LIKE `pattern`, newest first. */
+/** Live messages of the room from id `low` (and before `before`) containing `text` (any case), newest first. */
 export function searchPosts(
   q: Executor,
-  search: { roomId: number; low: number; before: number | undefined; pattern: string; limit: number },
+  search: { roomId: number; low: number; before: number | undefined; text: string; limit: number },
 ) {
   const before = search.before === undefined ? '' : ' and p.id < ?';
   return q.all<PostRow>(
     `${SELECT.message} where p.room_id = ? and p.id >= ?${before} and p.deleted_at is null
      and p.content ${ilike(q.dialect)} ? escape '\\' order by p.id desc limit ?`,
-    [search.roomId, search.low, ...(search.before === undefined ? [] : [search.before]), search.pattern, search.limit],
+    [
+      search.roomId,
+      search.low,
+      ...(search.before === undefined ? [] : [search.before]),
+      `%${likeEscape(search.text)}%`,
+      search.limit,
+    ],
   );
 }

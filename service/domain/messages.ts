@@ -1,5 +1,4 @@
 import type { Executor } from '../db/database.js';
-import { likeEscape } from '../db/dialect.js';
 import { isRoomMember } from '../db/member-access.js';
 import type { PostRow } from '../db/posts.js';
 import * as posts from '../db/posts.js';
@@ -223,7 +222,7 @@ export async function searchMessages(
     roomId,
     low: window.low,
     before: page.before,
-    pattern: `%${likeEscape(q)}%`,
+    text: q,
     limit: page.limit + 1,
   });
   const more = rows.length > page.limit;

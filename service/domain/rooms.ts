@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
+import { isUniqueViolation } from '../db/errors.js';
 import * as rooms from '../db/rooms.js';
 import { boardMembersByKeys } from '../db/users.js';
 import { boardOfMember, notFound, type RoomAccess, roomOfMember } from './access.js';

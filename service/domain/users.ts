@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { insertToken } from '../db/tokens.js';
 import { insertUser, type UserRow, userByKey } from '../db/users.js';
 import { DomainError } from './errors.js';
