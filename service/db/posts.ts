@@ -1,5 +1,5 @@
 import type { Executor } from './database.js';
-import { INSERT_CHUNK, ilike } from './dialect.js';
+import { INSERT_CHUNK, ilike, likeEscape } from './dialect.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 
 // The reads of both kinds of post — chat messages (of a room) and task comments (of a task) — which
