@@ -1,5 +1,5 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
-import { openDatabase } from '../service/db/orm.js';
+import { dialectOf, openDatabase } from '../service/db/orm.js';
 import { createUser, issueToken } from '../service/domain/users.js';
 
 export interface SeededUser {
@@ -50,7 +50,8 @@ async function seed(databaseUrl: string, roomNames: string[], members: number, f
       users.push({ id: member.id, username: member.username, token: await issueToken(em, member, 'bench') });
     }
     const knex = em.getKnex();
-    const now = Date.now();
+    // Timestamps as each dialect stores them: epoch ms in SQLite, timestamptz in PostgreSQL.
+    const now = dialectOf(databaseUrl) === 'sqlite' ? Date.now() : new Date();
     const [board] = await knex('boards').insert({ name: 'bench', owner_id: user.id, created_at: now }).returning('id');
     const boardId = (board as { id: number }).id;
     await knex('board_members').insert(users.map((u) => ({ board_id: boardId, user_id: u.id, created_at: now })));
