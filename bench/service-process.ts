@@ -35,7 +35,11 @@ export function stopChild(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-export async function startBenchService(dir: string, databaseUrl: string): Promise<BenchService> {
+/**
+ * The service on `databaseUrl`, its state and redis-server in `dir`. With PRIZMAI_BENCH_CPU_PROF=<dir> it
+ * writes a V8 CPU profile when it stops, to that folder or to `profileName` under it.
+ */
+export async function startBenchService(dir: string, databaseUrl: string, profileName?: string): Promise<BenchService> {
   const [redisPort, port] = (await freePorts(2)) as [number, number];
   const redis = spawn(
     'redis-server',
@@ -61,8 +65,8 @@ export async function startBenchService(dir: string, databaseUrl: string): Promi
       },
     });
     const main = fileURLToPath(new URL('../service/main.js', import.meta.url));
-    // PRIZMAI_BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops.
-    const profile = process.env.PRIZMAI_BENCH_CPU_PROF;
+    const profileRoot = process.env.PRIZMAI_BENCH_CPU_PROF;
+    const profile = profileRoot && profileName ? `${profileRoot}/${profileName}` : profileRoot;
     // The service's own Node flags, as the supervisor starts it.
     const flags = [...SERVICE_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
     service = spawn(process.execPath, [...flags, main], {

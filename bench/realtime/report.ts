@@ -1,5 +1,6 @@
 // The realtime benchmark's report: the table of both systems' figures, one PASS/MISS per target, and
 // one `realtime-json:` line with every figure for machines.
+import { tableLines } from '../table.js';
 import type { DeliveryResult } from './delivery.js';
 import { BUSY_CORES, type Results, SETTINGS } from './generator.js';
 
@@ -133,14 +134,7 @@ export function report(reference: Results, prizmai: Results): void {
   rows.push(['unexpected closes / posts never acked', closes(reference), closes(prizmai), '', '']);
 
   const header = ['realtime (same generator, same machine, one run)', 'reference', 'prizmai', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `  ${cells
-      .map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('   ')
-      .trimEnd()}\n`;
-  process.stdout.write(`\n${line(header)}`);
-  for (const row of rows) process.stdout.write(line(row));
+  process.stdout.write(`\n${tableLines(header, rows, [0, 4]).join('\n')}\n`);
   const aborted = [reference, prizmai].some((r) =>
     [r.fanOut, r.rooms, r.connects, r.idleMemory, r.burst].some((x) => x?.aborted),
   );
