@@ -207,30 +207,61 @@ async function measure(server: Server, token: string, item: Case, checkOthers: b
   }
 }
 
-/** Every case on every system, one server at a time, each started fresh for its case. */
+/** Rounds of every case (PRIZMAI_BENCH_ROUNDS): each system's median is kept, as the machine's speed drifts. */
+const ROUNDS = Number(process.env.PRIZMAI_BENCH_ROUNDS ?? 3);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** The median of a case's rounds (any failed round fails the case). */
+function medianOf(outcomes: Outcome[]): Outcome {
+  const failed = outcomes.find((outcome) => 'error' in outcome);
+  if (failed) return failed;
+  const runs = outcomes as Figures[];
+  const others = runs.map((run) => run.otherCores);
+  return {
+    rps: median(runs.map((run) => run.rps)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    serverCores: median(runs.map((run) => run.serverCores)),
+    otherCores: others.includes(null) ? null : Math.max(...(others as number[])),
+  };
+}
+
+/**
+ * Every case on every system, ROUNDS times, one server at a time, each started fresh for its case; the
+ * systems take turns going first, so a drift in the machine's speed weighs on both alike.
+ */
 async function runCases(systems: System[], token: string, cases: Case[]): Promise<Map<string, Results>> {
-  const results = new Map(systems.map((system) => [system.name, {} as Results]));
-  for (const item of cases) {
-    for (const system of systems) {
-      const server = await system.start(item);
-      let outcome: Outcome;
-      try {
-        outcome = await measure(server, token, item, !system.externalDatabase);
-        const { rps, p50, p99, serverCores, otherCores } = outcome;
-        const busy = busyOf(outcome) ? `; other processes ${otherCores?.toFixed(1)} cores: unreliable` : '';
-        process.stdout.write(
-          `  ${system.name}, ${item.name}: ${int(rps)} req/s, p50 ${p50} ms, p99 ${p99} ms; server ${serverCores.toFixed(2)} cores${busy}\n`,
-        );
-      } catch (error) {
-        outcome = { error: (error as Error).message };
-        process.stdout.write(`  ${system.name}, ${item.name}: FAILED: ${outcome.error}\n`);
-      } finally {
-        await server.stop();
+  const rounds = new Map(systems.map((system) => [system.name, new Map<string, Outcome[]>()]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const item of cases) {
+      for (const system of round % 2 === 1 ? systems : [...systems].reverse()) {
+        const server = await system.start(item);
+        let outcome: Outcome;
+        try {
+          outcome = await measure(server, token, item, !system.externalDatabase);
+          const { rps, p50, p99, serverCores, otherCores } = outcome;
+          const busy = busyOf(outcome) ? `; other processes ${otherCores?.toFixed(1)} cores: unreliable` : '';
+          process.stdout.write(
+            `  round ${round}, ${system.name}, ${item.name}: ${int(rps)} req/s, p50 ${p50} ms, p99 ${p99} ms; server ${serverCores.toFixed(2)} cores${busy}\n`,
+          );
+        } catch (error) {
+          outcome = { error: (error as Error).message };
+          process.stdout.write(`  round ${round}, ${system.name}, ${item.name}: FAILED: ${outcome.error}\n`);
+        } finally {
+          await server.stop();
+        }
+        const byCase = rounds.get(system.name) as Map<string, Outcome[]>;
+        byCase.set(item.name, [...(byCase.get(item.name) ?? []), outcome]);
       }
-      (results.get(system.name) as Results)[item.name] = outcome;
     }
   }
-  return results;
+  return new Map(
+    [...rounds].map(([name, byCase]) => [
+      name,
+      Object.fromEntries([...byCase].map(([caseName, outcomes]) => [caseName, medianOf(outcomes)])),
+    ]),
+  );
 }
 
 /** Other processes used enough CPU during the measurement to make it unreliable. */
@@ -277,7 +308,7 @@ function report(reference: Results, prizmai: Results, cases: Case[]): Check[] {
   }
   const header = ['case', 'ref req/s', 'p50 ms', 'p99 ms', 'prizmai req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', ''];
   process.stdout.write(
-    `\n  SQLite, ${CONNECTIONS} connections, ${DURATION_S} s per case (after ${WARMUP_S} s warm-up)\n`,
+    `\n  SQLite, ${CONNECTIONS} connections, ${DURATION_S} s per case (after ${WARMUP_S} s warm-up), median of ${ROUNDS} rounds\n`,
   );
   process.stdout.write(`${tableLines(header, rows, [0, 8, 9], '  ').join('\n')}\n`);
   const busy = [reference, prizmai].some((r) => Object.values(r).some(busyOf));
