@@ -59,16 +59,28 @@ export async function latestPostId(q: Executor, kind: PostKind, parentId: number
   return row?.id ?? 0;
 }
 
-/** The mentioned usernames of each post, in mention order, in one query. */
-export async function mentionsOf(q: Executor, kind: PostKind, ids: number[]): Promise<Map<number, string[]>> {
+/**
+ * The mentioned usernames of each of `posts` (of one room or task, ascending), in mention order, in one
+ * range query over the ids from the first to the last: a history page holds every post of its stream in
+ * that range, so that is exactly its posts' mentions (a tombstone has none); for a search page the
+ * mentions of the posts between its matches are read too, and ignored.
+ */
+const MENTIONS_IN_RANGE: Record<PostKind, string> = {
+  message: `select m.message_id as post_id, u.username from message_mentions m join users u on u.id = m.user_id
+    where m.room_id = ? and m.message_id between ? and ? order by m.id`,
+  comment: `select m.comment_id as post_id, u.username from comment_mentions m join users u on u.id = m.user_id
+    join task_comments c on c.id = m.comment_id where c.task_id = ? and m.comment_id between ? and ? order by m.id`,
+};
+
+export async function mentionsOf(q: Executor, kind: PostKind, posts: PostRow[]): Promise<Map<number, string[]>> {
   const byPost = new Map<number, string[]>();
-  if (ids.length === 0) return byPost;
-  const t = POST_TABLES[kind];
-  const rows = await q.all<{ post_id: number; username: string }>(
-    `select m.${t.mentionPost} as post_id, u.username from ${t.mentions} m join users u on u.id = m.user_id
-     where m.${t.mentionPost} in (${ids.map(() => '?').join(', ')}) order by m.id`,
-    ids,
-  );
+  const [first, last] = [posts[0], posts.at(-1)];
+  if (!first || !last) return byPost;
+  const rows = await q.all<{ post_id: number; username: string }>(MENTIONS_IN_RANGE[kind], [
+    first.parent_id,
+    Math.min(first.id, last.id),
+    Math.max(first.id, last.id),
+  ]);
   for (const row of rows) {
     const list = byPost.get(row.post_id);
     if (list) list.push(row.username);

@@ -12,13 +12,9 @@ import { commentView, insertedPostRow } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { CommentView, Page } from './views.js';
 
-/** Comments as views, with their mentions (one query for the page; none for tombstones). */
+/** Comments as views, with their mentions (one query for the page). */
 async function present(q: Executor, rows: PostRow[]): Promise<CommentView[]> {
-  const mentions = await posts.mentionsOf(
-    q,
-    'comment',
-    rows.filter((row) => row.deleted_at === null).map((row) => row.id),
-  );
+  const mentions = await posts.mentionsOf(q, 'comment', rows);
   return rows.map((row) => commentView(row, mentions.get(row.id) ?? []));
 }
 

@@ -13,13 +13,9 @@ import { insertedPostRow, messageView } from './presenters.js';
 import { publishStored } from './publish.js';
 import type { MessageView, Page } from './views.js';
 
-/** Messages as views, with their mentions (one query for the page; none for tombstones). */
+/** Messages as views, with their mentions (one query for the page). */
 async function present(q: Executor, rows: PostRow[]): Promise<MessageView[]> {
-  const mentions = await posts.mentionsOf(
-    q,
-    'message',
-    rows.filter((row) => row.deleted_at === null).map((row) => row.id),
-  );
+  const mentions = await posts.mentionsOf(q, 'message', rows);
   return rows.map((row) => messageView(row, mentions.get(row.id) ?? []));
 }
 

@@ -105,6 +105,39 @@ describe.each(databaseFactories())('messages and comments on $dialect', (factory
     expect((await jobs()).length).toBe(before + 1);
   });
 
+  it('history and comment pages carry each post its own mentions, with other streams’ posts interleaved', async () => {
+    const side = await api('POST', `/boards/${w.boardId}/rooms`, w.alice.token, { name: 'side', members: ['bob'] });
+    const sideRoom = side.body.room.id as number;
+    const task = async (title: string) =>
+      (await api('POST', `/boards/${w.boardId}/tasks`, w.alice.token, { title })).body.task.id as number;
+    const [myTask, otherTask] = [await task('Paged task'), await task('Other task')];
+    const mine: { id: number; mentions: string[] }[] = [];
+    const myComments: { id: number; mentions: string[] }[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Ids of this room and task interleave with another room's and task's, which mention someone else.
+      // The first and the last post of each page mention someone (the range's two ends).
+      const here = await post(w.alice.token, [0, 2, 5].includes(i) ? `@bob ${i}` : `plain ${i}`);
+      await post(w.bob.token, `@alice elsewhere ${i}`, undefined, sideRoom);
+      const comment = await api('POST', `/tasks/${myTask}/comments`, w.alice.token, {
+        content: [0, 3, 5].includes(i) ? `@carol @bob ${i}` : `note ${i}`,
+      });
+      await api('POST', `/tasks/${otherTask}/comments`, w.bob.token, { content: `@alice other ${i}` });
+      mine.push({ id: here.body.message.id, mentions: [0, 2, 5].includes(i) ? ['bob'] : [] });
+      myComments.push({ id: comment.body.comment.id, mentions: [0, 3, 5].includes(i) ? ['bob', 'carol'] : [] });
+    }
+    const page = await api('GET', `/rooms/${w.roomId}/messages?after=${(mine[0]?.id ?? 1) - 1}`, w.bob.token);
+    expect(
+      page.body.messages.map((m: { id: number; mentions: string[] }) => ({ id: m.id, mentions: m.mentions })),
+    ).toEqual(mine);
+    const comments = await api('GET', `/tasks/${myTask}/comments?after=${(myComments[0]?.id ?? 1) - 1}`, w.bob.token);
+    expect(
+      comments.body.comments.map((c: { id: number; mentions: string[] }) => ({
+        id: c.id,
+        mentions: [...c.mentions].sort(),
+      })),
+    ).toEqual(myComments);
+  });
+
   it('@all mentions every member who can see the message, not the author', async () => {
     const answer = await post(w.bob.token, 'hey @all');
     expect(answer.body.message.mentions.sort()).toEqual(['alice', 'john.doe']);
