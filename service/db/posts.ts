@@ -65,11 +65,13 @@ export async function latestPostId(q: Executor, kind: PostKind, parentId: number
  * that range, so that is exactly its posts' mentions (a tombstone has none); for a search page the
  * mentions of the posts between its matches are read too, and ignored.
  */
+// Through the posts' own `parent + id` index, then each post's mentions by the post-id index: one
+// plan however many mentions the room or task holds elsewhere.
 const MENTIONS_IN_RANGE: Record<PostKind, string> = {
   message: `select m.message_id as post_id, u.username from message_mentions m join users u on u.id = m.user_id
-    where m.room_id = ? and m.message_id between ? and ? order by m.id`,
+    where m.message_id in (select id from chat_messages where room_id = ? and id between ? and ?) order by m.id`,
   comment: `select m.comment_id as post_id, u.username from comment_mentions m join users u on u.id = m.user_id
-    join task_comments c on c.id = m.comment_id where c.task_id = ? and m.comment_id between ? and ? order by m.id`,
+    where m.comment_id in (select id from task_comments where task_id = ? and id between ? and ?) order by m.id`,
 };
 
 export async function mentionsOf(q: Executor, kind: PostKind, posts: PostRow[]): Promise<Map<number, string[]>> {
