@@ -1,5 +1,3 @@
-import { DomainError } from './domain/errors.js';
-
 /**
  * How long a command on a request path waits for Redis before it fails: a hung or unreachable Redis
  * turns into a 503 `unavailable` within seconds, never a hang (SPEC §6).
@@ -16,11 +14,4 @@ export function isRedisFailure(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
   return /Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries/.test(error.message);
-}
-
-/** A Redis failure as the answer every front end gives it (503 `unavailable`); undefined for other errors. */
-export function redisUnavailable(error: unknown): DomainError | undefined {
-  return isRedisFailure(error)
-    ? new DomainError('unavailable', 'Redis is not answering; try again shortly')
-    : undefined;
 }

@@ -1,6 +1,7 @@
 import type * as Pg from 'pg';
 import { requireCjs } from '../cjs.js';
 import type { ConnectOptions, Database, Executor, Row } from './database.js';
+import { DatabaseUnavailableError, isPgUnavailable } from './errors.js';
 
 // PostgreSQL through pg's pool: each SQL text becomes a named prepared statement (pg prepares it once
 // per connection and reuses it), `?` placeholders become `$1…`. Timestamps are read as epoch
@@ -33,6 +34,12 @@ export function numberedPlaceholders(sql: string): string {
     } else out += ch === '?' ? `$${++n}` : ch;
   }
   return out;
+}
+
+/** A failure to reach the server, marked as such; any other error as it is. */
+function unavailableOr(error: unknown): unknown {
+  if (!isPgUnavailable(error)) return error;
+  return new DatabaseUnavailableError(`PostgreSQL is not answering: ${(error as Error).message}`, { cause: error });
 }
 
 export class PostgresDatabase implements Database {
@@ -68,7 +75,11 @@ export class PostgresDatabase implements Database {
 
   private async query(client: Pg.Pool | Pg.PoolClient, sql: string, params: readonly unknown[]) {
     this.onQuery?.(sql);
-    return client.query(this.config(sql, params));
+    try {
+      return await client.query(this.config(sql, params));
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   /** Statements on the pool (each on any connection), or `inside` a transaction, on its own client. */
@@ -86,7 +97,9 @@ export class PostgresDatabase implements Database {
   }
 
   async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
     let broken = false;
     try {
       await this.query(client, 'begin', []);

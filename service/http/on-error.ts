@@ -2,13 +2,13 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.js';
 import { errorFields, type Logger } from '../log.js';
-import { redisUnavailable } from '../redis-url.js';
+import { dependencyUnavailable } from '../unavailable.js';
 import { errorResponse } from './error-body.js';
 
 /** The one place a thrown error becomes a response: DomainError by code, Hono's own by status. */
 export function onError(logger: Logger) {
   return (error: Error, c: Context): Response => {
-    const refused = error instanceof DomainError ? error : redisUnavailable(error);
+    const refused = error instanceof DomainError ? error : dependencyUnavailable(error);
     if (refused) {
       return errorResponse(c, refused.code, refused.message, { field: refused.field, retryAfter: refused.retryAfter });
     }

@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors.js';
 import { postMessage } from '../domain/messages.js';
 import { Typing } from '../domain/typing.js';
 import { errorFields, type Logger } from '../log.js';
-import { redisUnavailable } from '../redis-url.js';
+import { dependencyUnavailable } from '../unavailable.js';
 import type { Delivery, Feed, FeedSubscriber } from './feed.js';
 import type { Hub, HubSession } from './hub.js';
 import { ClientFrame, encode, errorFrame, type ServerFrame } from './protocol.js';
@@ -402,7 +402,7 @@ export class Session implements HubSession {
   // ---- errors and the end ----
 
   private errorOf(error: unknown, ref: string | null): ServerFrame {
-    const refused = error instanceof DomainError ? error : redisUnavailable(error);
+    const refused = error instanceof DomainError ? error : dependencyUnavailable(error);
     if (refused) return errorFrame(refused.code, refused.message, ref);
     this.logger.error('websocket frame failed', errorFields(error));
     return errorFrame('internal', 'the frame could not be handled', ref);

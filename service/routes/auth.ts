@@ -23,7 +23,7 @@ export function authRoutes(deps: DomainDeps) {
         request: {
           ...body(z.strictObject({ username: Username, password: Password, display_name: name(150).optional() })),
         },
-        responses: { 201: json(Session, 'The new user and an API token'), ...E400, ...E403, ...E409, ...E413 },
+        responses: { 201: json(Session, 'The new user and an API token'), ...E400, ...E403, ...E409, ...E413, ...E503 },
       }),
       async (c) => c.json(await register(deps, c.req.valid('json')), 201),
     )
@@ -49,7 +49,7 @@ export function authRoutes(deps: DomainDeps) {
         summary: 'Revoke the token in use',
         middleware: authNoQuery,
         security: bearer,
-        responses: { 204: { description: 'Revoked' }, ...E401 },
+        responses: { 204: { description: 'Revoked' }, ...E401, ...E503 },
       }),
       async (c) => {
         await logout(deps, c.get('token'));

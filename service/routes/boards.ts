@@ -9,7 +9,7 @@ import {
 } from '../domain/boards.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
+import { bearer, body, E400, E401, E403, E404, E409, E413, E503, json, router } from './openapi.js';
 import { Board, IdParams, IdUsernameParams, name, User, Username } from './schemas.js';
 
 const BoardBody = z.object({ board: Board });
@@ -26,7 +26,7 @@ export function boardsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { ...body(z.strictObject({ name: name(100) })) },
-        responses: { 201: json(BoardBody, 'The new board'), ...E400, ...E401, ...E413 },
+        responses: { 201: json(BoardBody, 'The new board'), ...E400, ...E401, ...E503, ...E413 },
       }),
       async (c) => c.json({ board: await createBoard(deps, c.get('actor'), c.req.valid('json')) }, 201),
     )
@@ -38,7 +38,7 @@ export function boardsRoutes(deps: DomainDeps) {
         summary: 'Boards the caller belongs to',
         middleware: authNoQuery,
         security: bearer,
-        responses: { 200: json(z.object({ boards: z.array(Board) }), 'Boards'), ...E401 },
+        responses: { 200: json(z.object({ boards: z.array(Board) }), 'Boards'), ...E401, ...E503 },
       }),
       async (c) => c.json({ boards: await listBoards(deps, c.get('actor')) }, 200),
     )
@@ -51,7 +51,7 @@ export function boardsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(BoardBody, 'The board'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(BoardBody, 'The board'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => c.json({ board: await getBoard(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     )
@@ -64,7 +64,7 @@ export function boardsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => c.json({ members: await listBoardMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     )
@@ -82,6 +82,7 @@ export function boardsRoutes(deps: DomainDeps) {
           200: json(z.object({ user: User }), 'Already a member'),
           ...E400,
           ...E401,
+          ...E503,
           ...E403,
           ...E404,
           ...E413,
@@ -106,7 +107,7 @@ export function boardsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdUsernameParams },
-        responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404, ...E409 },
+        responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E503, ...E403, ...E404, ...E409 },
       }),
       async (c) => {
         const { id, username } = c.req.valid('param');

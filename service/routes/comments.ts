@@ -59,6 +59,7 @@ export function commentsRoutes(deps: DomainDeps) {
           200: json(z.object({ comments: z.array(Comment), has_more: z.boolean() }), 'A page'),
           ...E400,
           ...E401,
+          ...E503,
           ...E404,
         },
       }),

@@ -61,7 +61,7 @@ export function messagesRoutes(deps: DomainDeps) {
         middleware: auth,
         security: bearer,
         request: { params: IdParams, query: PageQuery },
-        responses: { 200: json(MessagePage, 'A page'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(MessagePage, 'A page'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => {
         const page = await listMessages(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('query'));
@@ -78,7 +78,7 @@ export function messagesRoutes(deps: DomainDeps) {
         middleware: auth,
         security: bearer,
         request: { params: IdParams, query: SearchQuery },
-        responses: { 200: json(SearchPage, 'Matches'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(SearchPage, 'Matches'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => {
         const { q, ...page } = c.req.valid('query');
@@ -119,7 +119,7 @@ export function messagesRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(MessageBody, 'The tombstone'), ...E400, ...E401, ...E403, ...E404 },
+        responses: { 200: json(MessageBody, 'The tombstone'), ...E400, ...E401, ...E503, ...E403, ...E404 },
       }),
       async (c) => c.json({ message: await deleteMessage(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     );

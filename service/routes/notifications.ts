@@ -9,7 +9,7 @@ import {
   readNotification,
 } from '../domain/notifications.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, E400, E401, E404, json, router } from './openapi.js';
+import { bearer, E400, E401, E404, E503, json, router } from './openapi.js';
 import { Count, IdParams, Notification, NotificationsQuery } from './schemas.js';
 
 export function notificationsRoutes(deps: DomainDeps) {
@@ -28,6 +28,7 @@ export function notificationsRoutes(deps: DomainDeps) {
           200: json(z.object({ notifications: z.array(Notification), has_more: z.boolean() }), 'A page'),
           ...E400,
           ...E401,
+          ...E503,
         },
       }),
       async (c) => {
@@ -43,7 +44,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'How many of the caller’s notifications are unread',
         middleware: authNoQuery,
         security: bearer,
-        responses: { 200: json(Count, 'Unread count'), ...E401 },
+        responses: { 200: json(Count, 'Unread count'), ...E401, ...E503 },
       }),
       async (c) => c.json({ count: await countUnreadNotifications(deps, c.get('actor')) }, 200),
     )
@@ -55,7 +56,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Mark all of the caller’s notifications read',
         middleware: authNoQuery,
         security: bearer,
-        responses: { 200: json(Count, 'How many were marked'), ...E401 },
+        responses: { 200: json(Count, 'How many were marked'), ...E401, ...E503 },
       }),
       async (c) => c.json({ count: await readAllNotifications(deps, c.get('actor')) }, 200),
     )
@@ -72,6 +73,7 @@ export function notificationsRoutes(deps: DomainDeps) {
           200: json(z.object({ notification: Notification }), 'The notification'),
           ...E400,
           ...E401,
+          ...E503,
           ...E404,
         },
       }),
@@ -86,7 +88,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E404 },
+        responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => {
         await deleteNotification(deps, c.get('actor'), c.req.valid('param').id);
@@ -101,7 +103,7 @@ export function notificationsRoutes(deps: DomainDeps) {
         summary: 'Delete all of the caller’s notifications',
         middleware: authNoQuery,
         security: bearer,
-        responses: { 200: json(Count, 'How many were deleted'), ...E401 },
+        responses: { 200: json(Count, 'How many were deleted'), ...E401, ...E503 },
       }),
       async (c) => c.json({ count: await deleteAllNotifications(deps, c.get('actor')) }, 200),
     );

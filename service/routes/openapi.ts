@@ -28,8 +28,10 @@ export const E404 = { 404: error('not_found: no such resource, or not visible to
 export const E409 = { 409: error('conflict') } as const;
 export const E413 = { 413: error('payload_too_large: body over 64 KiB') } as const;
 export const E429 = { 429: error('rate_limited: retry after `Retry-After` seconds') } as const;
-/** Routes that need Redis (rate limits, the login throttle): it is down or not answering. */
-export const E503 = { 503: error('unavailable: Redis is down or not answering; retry shortly') } as const;
+/** Every route that reaches Redis or the database (SPEC §6): one of them is down, locked past its wait or not answering. */
+export const E503 = {
+  503: error('unavailable: Redis or the database is down, locked or not answering; retry shortly'),
+} as const;
 
 /** Routes that need `Authorization: Bearer <token>`. */
 export const bearer = [{ bearer: [] as string[] }];

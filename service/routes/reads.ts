@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { DomainDeps } from '../domain/deps.js';
 import { markRead, unread } from '../domain/reads.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, E400, E401, E404, E413, json, router } from './openapi.js';
+import { bearer, E400, E401, E404, E413, E503, json, router } from './openapi.js';
 import { IdNumber, IdParams, ReadMarker, RoomUnread } from './schemas.js';
 
 export function readsRoutes(deps: DomainDeps) {
@@ -27,6 +27,7 @@ export function readsRoutes(deps: DomainDeps) {
           200: json(z.object({ read_marker: ReadMarker }), 'The marker and what is still unread'),
           ...E400,
           ...E401,
+          ...E503,
           ...E404,
           ...E413,
         },
@@ -47,6 +48,7 @@ export function readsRoutes(deps: DomainDeps) {
         responses: {
           200: json(z.object({ rooms: z.array(RoomUnread), total: z.number().int() }), 'Unread counts'),
           ...E401,
+          ...E503,
         },
       }),
       async (c) => c.json(await unread(deps, c.get('actor')), 200),

@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { addRoomMember, listRoomMembers, removeRoomMember } from '../domain/room-members.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from '../domain/rooms.js';
 import { authGuards } from '../http/auth.js';
-import { bearer, body, E400, E401, E403, E404, E409, E413, json, router } from './openapi.js';
+import { bearer, body, E400, E401, E403, E404, E409, E413, E503, json, router } from './openapi.js';
 import { IdParams, IdUsernameParams, name, Room, text, User, Username } from './schemas.js';
 
 const RoomBody = z.object({ room: Room });
@@ -21,7 +21,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(z.object({ rooms: z.array(Room) }), 'Rooms'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(z.object({ rooms: z.array(Room) }), 'Rooms'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => c.json({ rooms: await listRooms(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     )
@@ -43,7 +43,7 @@ export function roomsRoutes(deps: DomainDeps) {
             }),
           ),
         },
-        responses: { 201: json(RoomBody, 'The new room'), ...E400, ...E401, ...E404, ...E409, ...E413 },
+        responses: { 201: json(RoomBody, 'The new room'), ...E400, ...E401, ...E503, ...E404, ...E409, ...E413 },
       }),
       async (c) =>
         c.json({ room: await createRoom(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('json')) }, 201),
@@ -57,7 +57,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => c.json({ room: await getRoom(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     )
@@ -73,7 +73,7 @@ export function roomsRoutes(deps: DomainDeps) {
           params: IdParams,
           ...body(z.strictObject({ name: name(100).optional(), description: Description.optional() })),
         },
-        responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E403, ...E404, ...E409, ...E413 },
+        responses: { 200: json(RoomBody, 'The room'), ...E400, ...E401, ...E503, ...E403, ...E404, ...E409, ...E413 },
       }),
       async (c) =>
         c.json({ room: await updateRoom(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('json')) }, 200),
@@ -87,7 +87,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E403, ...E404 },
+        responses: { 204: { description: 'Deleted' }, ...E400, ...E401, ...E503, ...E403, ...E404 },
       }),
       async (c) => {
         await deleteRoom(deps, c.get('actor'), c.req.valid('param').id);
@@ -103,7 +103,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdParams },
-        responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E404 },
+        responses: { 200: json(z.object({ members: z.array(User) }), 'Members'), ...E400, ...E401, ...E503, ...E404 },
       }),
       async (c) => c.json({ members: await listRoomMembers(deps, c.get('actor'), c.req.valid('param').id) }, 200),
     )
@@ -121,6 +121,7 @@ export function roomsRoutes(deps: DomainDeps) {
           200: json(z.object({ user: User }), 'Already a member'),
           ...E400,
           ...E401,
+          ...E503,
           ...E404,
           ...E413,
         },
@@ -144,7 +145,7 @@ export function roomsRoutes(deps: DomainDeps) {
         middleware: authNoQuery,
         security: bearer,
         request: { params: IdUsernameParams },
-        responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E403, ...E404 },
+        responses: { 204: { description: 'Removed' }, ...E400, ...E401, ...E503, ...E403, ...E404 },
       }),
       async (c) => {
         const { id, username } = c.req.valid('param');
