@@ -1,10 +1,36 @@
+import { writeSync } from 'node:fs';
+
 /** Structured logs: one JSON object per line. Callers never pass tokens or passwords. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+/**
+ * Standard output, written once per turn of the event loop with every line of that turn (one system
+ * call per burst of requests, not one per request line); what is left is written out as the process exits.
+ */
+export function batchedStdout(): (line: string) => void {
+  let pending = '';
+  const flush = () => {
+    const out = pending;
+    pending = '';
+    if (out) process.stdout.write(out);
+  };
+  process.once('exit', () => {
+    try {
+      if (pending) writeSync(1, pending);
+    } catch {
+      // Nowhere left to report it.
+    }
+  });
+  return (line) => {
+    if (!pending) setImmediate(flush);
+    pending += line;
+  };
+}
+
+export function jsonLogger(write: (line: string) => void = batchedStdout()): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>) =>
     write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
   return {
