@@ -58,6 +58,15 @@ export class SqliteDatabase implements Database {
     return [];
   }
 
+  /** The first row only (the rest are never read). */
+  getSync(sql: string, params: readonly unknown[] = []): Row | undefined {
+    this.onQuery?.(sql);
+    const statement = this.statement(sql);
+    if (statement.reader) return statement.get(...bindable(params));
+    statement.run(...bindable(params));
+    return undefined;
+  }
+
   runSync(sql: string, params: readonly unknown[] = []): number {
     this.onQuery?.(sql);
     return this.statement(sql).run(...bindable(params)).changes;
@@ -74,7 +83,8 @@ export class SqliteDatabase implements Database {
   }
 
   async get<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    return (await this.all<T>(sql, params))[0];
+    if (this.busy) await this.idle();
+    return this.getSync(sql, params) as T | undefined;
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
@@ -116,7 +126,7 @@ export class SqliteDatabase implements Database {
     const tx: Executor = {
       dialect: this.dialect,
       all: async <T = Row>(sql: string, params?: readonly unknown[]) => this.allSync(sql, params) as T[],
-      get: async <T = Row>(sql: string, params?: readonly unknown[]) => this.allSync(sql, params)[0] as T | undefined,
+      get: async <T = Row>(sql: string, params?: readonly unknown[]) => this.getSync(sql, params) as T | undefined,
       run: async (sql, params) => this.runSync(sql, params),
       transaction: async <T>(work: (inner: Executor) => Promise<T>): Promise<T> => {
         const name = `sp${++this.savepoints}`;

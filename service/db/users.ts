@@ -11,11 +11,9 @@ export interface UserRow {
 
 const USER = 'select u.id, u.username, u.display_name, u.created_at from users u';
 
-/** (username key) → the user's id and name. */
+/** (username key) → the user. */
 export function userByKey(q: Executor, usernameKey: string) {
-  return q.get<{ id: number; username: string }>('select id, username from users where username_key = ?', [
-    usernameKey,
-  ]);
+  return q.get<UserRow>(`${USER} where u.username_key = ?`, [usernameKey]);
 }
 
 export function userById(q: Executor, id: number) {

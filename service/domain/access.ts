@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js';
 import * as access from '../db/member-access.js';
-import { userByKey } from '../db/users.js';
+import { type UserRow, userByKey } from '../db/users.js';
 import type { Actor } from './actor.js';
 import { DomainError } from './errors.js';
 
@@ -38,6 +38,6 @@ export async function taskOfMember(q: Executor, taskId: number, actor: Actor) {
 }
 
 /** A user by username (case-insensitive), or null. */
-export async function userByName(q: Executor, username: string): Promise<{ id: number; username: string } | null> {
+export async function userByName(q: Executor, username: string): Promise<UserRow | null> {
   return (await userByKey(q, username.toLowerCase())) ?? null;
 }

@@ -1,5 +1,5 @@
 import * as boards from '../db/boards.js';
-import { boardMembers, userById } from '../db/users.js';
+import { boardMembers } from '../db/users.js';
 import { type BoardAccess, boardOfMember, notFound, userByName } from './access.js';
 import type { Actor } from './actor.js';
 import type { DomainDeps } from './deps.js';
@@ -48,9 +48,7 @@ export async function addBoardMember(
   const user = await userByName(deps.db, username);
   if (!user) throw new DomainError('invalid_request', `no user named "${username}"`, 'username');
   const added = await boards.addBoardMember(deps.db, boardId, user.id);
-  const row = await userById(deps.db, user.id);
-  if (!row) throw new DomainError('invalid_request', `no user named "${username}"`, 'username');
-  return { user: userView(row), added };
+  return { user: userView(user), added };
 }
 
 /** Owner only; the member also leaves every room of the board, since they can no longer see them. */

@@ -2,7 +2,7 @@ import { isBoardMember } from '../db/member-access.js';
 import { latestPostId } from '../db/posts.js';
 import { setMarker } from '../db/read-markers.js';
 import * as rooms from '../db/rooms.js';
-import { roomMembers, userById } from '../db/users.js';
+import { roomMembers } from '../db/users.js';
 import { notFound, roomOfBoardMember, roomOfMember, userByName } from './access.js';
 import type { Actor } from './actor.js';
 import type { DomainDeps } from './deps.js';
@@ -48,9 +48,7 @@ export async function addRoomMember(
       room_id: roomId,
       user: { id: user.id, username: user.username },
     });
-  const row = await userById(db, user.id);
-  if (!row) throw new DomainError('invalid_request', `no user named "${username}"`, 'username');
-  return { user: userView(row), added };
+  return { user: userView(user), added };
 }
 
 /** A member leaves, or the room creator or board owner removes them. */
