@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Database } from './db/database.js';
+import { type Database, ping } from './db/database.js';
 import type { DomainDeps } from './domain/deps.js';
 import { bodyLimit } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
@@ -71,10 +71,7 @@ export function createApp(deps: AppDeps) {
         responses: { 200: json(Health, 'Everything is up'), 503: json(Health, 'Names what is down') },
       }),
       async (c) => {
-        const [db, redis] = await Promise.all([
-          probe(() => deps.db.get('select 1 as one')),
-          probe(() => deps.redis.ping()),
-        ]);
+        const [db, redis] = await Promise.all([probe(() => ping(deps.db)), probe(() => deps.redis.ping())]);
         const ok = db === 'ok' && redis === 'ok';
         return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
       },

@@ -10,7 +10,7 @@ export interface Logger {
  * Standard output, written once per turn of the event loop with every line of that turn (one system
  * call per burst of requests, not one per request line); what is left is written out as the process exits.
  */
-export function batchedStdout(): (line: string) => void {
+function batchedStdout(): (line: string) => void {
   let pending = '';
   const flush = () => {
     const out = pending;
@@ -30,7 +30,16 @@ export function batchedStdout(): (line: string) => void {
   };
 }
 
-export function jsonLogger(write: (line: string) => void = batchedStdout()): Logger {
+let stdout: ((line: string) => void) | undefined;
+
+/** The process's one batched standard output, however many loggers write to it. */
+function sharedStdout(): (line: string) => void {
+  stdout ??= batchedStdout();
+  return stdout;
+}
+
+/** JSON lines, by default to standard output. */
+export function jsonLogger(write: (line: string) => void = sharedStdout()): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>) =>
     write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
   return {

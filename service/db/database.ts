@@ -35,6 +35,11 @@ export interface ConnectOptions {
   onQuery?: (sql: string) => void;
 }
 
+/** A statement that only proves the database answers (health checks). */
+export async function ping(q: Executor): Promise<void> {
+  await q.get('select 1 as one');
+}
+
 export function dialectOf(databaseUrl: string): DialectName {
   return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
 }

@@ -45,7 +45,6 @@ function unavailableOr(error: unknown): unknown {
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgresql' as const;
   private readonly prepared = new Map<string, Prepared>();
-  private savepoints = 0;
 
   readonly all: Executor['all'];
   readonly get: Executor['get'];
@@ -83,7 +82,7 @@ export class PostgresDatabase implements Database {
   }
 
   /** Statements on the pool (each on any connection), or `inside` a transaction, on its own client. */
-  private executor(client: Pg.Pool | Pg.PoolClient, inside?: Pg.PoolClient): Executor {
+  private executor(client: Pg.Pool | Pg.PoolClient, inside?: Pg.PoolClient, depth = 0): Executor {
     const tx: Executor = {
       dialect: this.dialect,
       all: async <T = Row>(sql: string, params: readonly unknown[] = []) =>
@@ -91,7 +90,7 @@ export class PostgresDatabase implements Database {
       get: async <T = Row>(sql: string, params: readonly unknown[] = []) =>
         (await this.query(client, sql, params)).rows[0] as T | undefined,
       run: async (sql, params = []) => (await this.query(client, sql, params)).rowCount ?? 0,
-      transaction: (work) => (inside ? this.savepoint(inside, work, tx) : this.transaction(work)),
+      transaction: (work) => (inside ? this.savepoint(inside, work, depth + 1) : this.transaction(work)),
     };
     return tx;
   }
@@ -118,15 +117,19 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  private async savepoint<T>(client: Pg.PoolClient, work: (tx: Executor) => Promise<T>, tx: Executor): Promise<T> {
-    const name = `sp${++this.savepoints}`;
+  /** Named by depth: one at a time per depth, so the statement texts stay few. */
+  private async savepoint<T>(client: Pg.PoolClient, work: (tx: Executor) => Promise<T>, depth: number): Promise<T> {
+    const name = `sp${depth}`;
     await this.query(client, `savepoint ${name}`, []);
     try {
-      const result = await work(tx);
+      const result = await work(this.executor(client, client, depth));
       await this.query(client, `release savepoint ${name}`, []);
       return result;
     } catch (error) {
-      await this.query(client, `rollback to savepoint ${name}`, []);
+      // The work's error is the one to report; a failed rollback leaves the transaction to fail as a whole.
+      await this.query(client, `rollback to savepoint ${name}`, [])
+        .then(() => this.query(client, `release savepoint ${name}`, []))
+        .catch(() => {});
       throw error;
     }
   }

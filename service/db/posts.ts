@@ -61,9 +61,9 @@ export async function latestPostId(q: Executor, kind: PostKind, parentId: number
 
 /**
  * The mentioned usernames of each of `posts` (of one room or task, ascending), in mention order, in one
- * range query over the ids from the first to the last: a history page holds every post of its stream in
- * that range, so that is exactly its posts' mentions (a tombstone has none); for a search page the
- * mentions of the posts between its matches are read too, and ignored.
+ * range query over the ids from the first to the last: a history page (or a single post) holds every
+ * post of its stream in that range, so that is exactly its posts' mentions (a tombstone has none).
+ * Posts that are not a contiguous run of their stream (search results) use `mentionsOfEach`.
  */
 // Through the posts' own `parent + id` index, then each post's mentions by the post-id index: one
 // plan however many mentions the room or task holds elsewhere.
@@ -75,14 +75,29 @@ const MENTIONS_IN_RANGE: Record<PostKind, string> = {
 };
 
 export async function mentionsOf(q: Executor, kind: PostKind, posts: PostRow[]): Promise<Map<number, string[]>> {
-  const byPost = new Map<number, string[]>();
   const [first, last] = [posts[0], posts.at(-1)];
-  if (!first || !last) return byPost;
+  if (!first || !last) return new Map();
   const rows = await q.all<{ post_id: number; username: string }>(MENTIONS_IN_RANGE[kind], [
     first.parent_id,
     Math.min(first.id, last.id),
     Math.max(first.id, last.id),
   ]);
+  return groupMentions(rows);
+}
+
+/** The mentioned usernames of each of the messages `ids` (any ids), in mention order. */
+export async function mentionsOfEach(q: Executor, ids: number[]): Promise<Map<number, string[]>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.all<{ post_id: number; username: string }>(
+    `select m.message_id as post_id, u.username from message_mentions m join users u on u.id = m.user_id
+     where m.message_id in (${ids.map(() => '?').join(', ')}) order by m.id`,
+    ids,
+  );
+  return groupMentions(rows);
+}
+
+function groupMentions(rows: { post_id: number; username: string }[]): Map<number, string[]> {
+  const byPost = new Map<number, string[]>();
   for (const row of rows) {
     const list = byPost.get(row.post_id);
     if (list) list.push(row.username);

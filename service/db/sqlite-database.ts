@@ -32,7 +32,6 @@ export class SqliteDatabase implements Database {
   private prepared = new Map<string, Statement>();
   /** Settles when the open transaction ends; null when none is open. */
   private busy: Promise<void> | null = null;
-  private savepoints = 0;
 
   constructor(
     private readonly connection: BetterSqlite3.Database,
@@ -72,23 +71,21 @@ export class SqliteDatabase implements Database {
     return this.statement(sql).run(...bindable(params)).changes;
   }
 
-  /** Waits until no transaction owns the connection. */
-  private async idle(): Promise<void> {
-    while (this.busy) await this.busy;
-  }
+  // Each waits for an open transaction to end and then runs in the same synchronous stretch as its
+  // last check: between the two, another waiter could begin a transaction this would run inside.
 
   async all<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    if (this.busy) await this.idle();
+    while (this.busy) await this.busy;
     return this.allSync(sql, params) as T[];
   }
 
   async get<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    if (this.busy) await this.idle();
+    while (this.busy) await this.busy;
     return this.getSync(sql, params) as T | undefined;
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    if (this.busy) await this.idle();
+    while (this.busy) await this.busy;
     return this.runSync(sql, params);
   }
 
@@ -97,12 +94,12 @@ export class SqliteDatabase implements Database {
    * writer's batches, which need no await between statements. Rolled back if `work` throws.
    */
   async immediate<T>(work: () => T): Promise<T> {
-    if (this.busy) await this.idle();
+    while (this.busy) await this.busy;
     return this.connection.transaction(work).immediate();
   }
 
   async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
-    await this.idle();
+    while (this.busy) await this.busy;
     let release!: () => void;
     this.busy = new Promise((resolve) => (release = resolve));
     try {
@@ -122,17 +119,18 @@ export class SqliteDatabase implements Database {
   }
 
   /** The executor of the open transaction: runs at once (it owns the connection); nested = savepoint. */
-  private inside(): Executor {
+  private inside(depth = 0): Executor {
     const tx: Executor = {
       dialect: this.dialect,
       all: async <T = Row>(sql: string, params?: readonly unknown[]) => this.allSync(sql, params) as T[],
       get: async <T = Row>(sql: string, params?: readonly unknown[]) => this.getSync(sql, params) as T | undefined,
       run: async (sql, params) => this.runSync(sql, params),
       transaction: async <T>(work: (inner: Executor) => Promise<T>): Promise<T> => {
-        const name = `sp${++this.savepoints}`;
+        // Named by depth: one at a time per depth, so the statement texts stay few.
+        const name = `sp${depth + 1}`;
         this.runSync(`savepoint ${name}`);
         try {
-          const result = await work(tx);
+          const result = await work(this.inside(depth + 1));
           this.runSync(`release ${name}`);
           return result;
         } catch (error) {
@@ -146,7 +144,7 @@ export class SqliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.idle();
+    while (this.busy) await this.busy;
     this.connection.close();
   }
 }

@@ -223,8 +223,13 @@ export async function searchMessages(
   });
   const more = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit).reverse();
+  // Matches are not a contiguous run of the room: their mentions by id.
+  const mentions = await posts.mentionsOfEach(
+    db,
+    pageRows.map((row) => row.id),
+  );
   return {
-    items: await present(db, pageRows),
+    items: pageRows.map((row) => messageView(row, mentions.get(row.id) ?? [])),
     has_more: more || window.full,
     // With more matches in the window, the next page starts before the oldest one shown.
     scanned_to: more ? (pageRows[0]?.id ?? null) : window.full ? window.low : null,
