@@ -233,7 +233,14 @@ function medianOf(outcomes: Outcome[]): Outcome {
  * Every case on every system, ROUNDS times, one server at a time, each started fresh for its case; the
  * systems take turns going first, so a drift in the machine's speed weighs on both alike.
  */
-async function runCases(systems: System[], token: string, cases: Case[]): Promise<Map<string, Results>> {
+/** Each system's outcomes of each case, one per round. */
+type Rounds = Map<string, Map<string, Outcome[]>>;
+
+async function runCases(
+  systems: System[],
+  token: string,
+  cases: Case[],
+): Promise<{ results: Map<string, Results>; rounds: Rounds }> {
   const rounds = new Map(systems.map((system) => [system.name, new Map<string, Outcome[]>()]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const item of cases) {
@@ -258,12 +265,28 @@ async function runCases(systems: System[], token: string, cases: Case[]): Promis
       }
     }
   }
-  return new Map(
+  const results = new Map(
     [...rounds].map(([name, byCase]) => [
       name,
       Object.fromEntries([...byCase].map(([caseName, outcomes]) => [caseName, medianOf(outcomes)])),
     ]),
   );
+  return { results, rounds };
+}
+
+/**
+ * The median over rounds of `top`'s req/s ÷ `bottom`'s in the same round: measurements taken side by
+ * side, so a drift of the machine's speed between rounds cancels out. Null if a round failed.
+ */
+function pairedRatio(top: Outcome[] | undefined, bottom: Outcome[] | undefined): number | null {
+  if (!top || !bottom || top.length !== bottom.length) return null;
+  const ratios: number[] = [];
+  for (let i = 0; i < top.length; i++) {
+    const [a, b] = [rpsOf(top[i]), rpsOf(bottom[i])];
+    if (a === undefined || !b) return null;
+    ratios.push(a / b);
+  }
+  return ratios.length ? median(ratios) : null;
 }
 
 /** Other processes used enough CPU during the measurement to make it unreliable. */
@@ -283,18 +306,16 @@ interface Check {
   pass: boolean;
 }
 
-/** page at message 1,000,000 req/s ÷ page at message 1,000 req/s. */
-function depthRatio(results: Results, cases: Case[]): number | null {
-  const [shallow, deep] = [rpsOf(results[cases[0]?.name ?? '']), rpsOf(results[cases[1]?.name ?? ''])];
-  return shallow && deep !== undefined ? deep / shallow : null;
+/** page at message 1,000,000 req/s ÷ page at message 1,000 req/s, paired by round. */
+function depthRatio(byCase: Map<string, Outcome[]> | undefined, cases: Case[]): number | null {
+  return pairedRatio(byCase?.get(cases[1]?.name ?? ''), byCase?.get(cases[0]?.name ?? ''));
 }
 
-function report(reference: Results, prizmai: Results, cases: Case[]): Check[] {
+function report(reference: Results, prizmai: Results, rounds: Rounds, cases: Case[]): Check[] {
   const rows: string[][] = [];
   const checks: Check[] = [];
   for (const item of cases) {
-    const [ref, ours] = [rpsOf(reference[item.name]), rpsOf(prizmai[item.name])];
-    const ratio = ref && ours !== undefined ? ours / ref : null;
+    const ratio = pairedRatio(rounds.get('prizmai')?.get(item.name), rounds.get('reference')?.get(item.name));
     const pass = ratio !== null && ratio >= MIN_RATIO;
     checks.push({ name: item.name, target: `≥ ${MIN_RATIO}× reference`, value: ratio, pass });
     const verdict = pass ? 'PASS' : 'FAIL';
@@ -310,7 +331,7 @@ function report(reference: Results, prizmai: Results, cases: Case[]): Check[] {
   }
   const header = ['case', 'ref req/s', 'p50 ms', 'p99 ms', 'prizmai req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', ''];
   process.stdout.write(
-    `\n  SQLite, ${CONNECTIONS} connections, ${DURATION_S} s per case (after ${WARMUP_S} s warm-up), median of ${ROUNDS} rounds\n`,
+    `\n  SQLite, ${CONNECTIONS} connections, ${DURATION_S} s per case (after ${WARMUP_S} s warm-up), median of ${ROUNDS} rounds;\n  ratio: the median over rounds of prizmai ÷ reference measured side by side in that round\n`,
   );
   process.stdout.write(`${tableLines(header, rows, [0, 8, 9], '  ').join('\n')}\n`);
   const busy = [reference, prizmai].some((r) => Object.values(r).some(busyOf));
@@ -318,7 +339,7 @@ function report(reference: Results, prizmai: Results, cases: Case[]): Check[] {
   process.stdout.write('\n');
 
   const min = 1 / MAX_DEPTH_SLOWDOWN;
-  const depth = depthRatio(prizmai, cases);
+  const depth = depthRatio(rounds.get('prizmai'), cases);
   checks.push({
     name: 'history depth: page at message 1,000,000 vs at message 1,000 (req/s)',
     target: `within ${MAX_DEPTH_SLOWDOWN}× (≥ ${min.toFixed(2)})`,
@@ -329,17 +350,17 @@ function report(reference: Results, prizmai: Results, cases: Case[]): Check[] {
     const value = check.value === null ? 'none' : check.value.toFixed(2);
     process.stdout.write(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${value} (target ${check.target})\n`);
   }
-  const refDepth = depthRatio(reference, cases);
+  const refDepth = depthRatio(rounds.get('reference'), cases);
   process.stdout.write(`        (the reference's depth ratio: ${refDepth === null ? 'none' : refDepth.toFixed(2)})\n`);
   return checks;
 }
 
-function reportPostgres(results: Results, cases: Case[]): void {
+function reportPostgres(results: Results, byCase: Map<string, Outcome[]> | undefined, cases: Case[]): void {
   const rows = cases.map((item) => [item.name, ...figures(results[item.name])]);
   process.stdout.write(`\n  prizmai on PostgreSQL (no target), ${CONNECTIONS} connections, ${DURATION_S} s per case\n`);
   process.stdout.write("  (PostgreSQL's processes are not the benchmark's: no check for other processes' CPU)\n");
   process.stdout.write(`${tableLines(['case', 'req/s', 'p50 ms', 'p99 ms'], rows, [0], '  ').join('\n')}\n`);
-  const depth = depthRatio(results, cases);
+  const depth = depthRatio(byCase, cases);
   process.stdout.write(`  depth ratio (page at 1,000,000 ÷ at 1,000): ${depth === null ? 'none' : depth.toFixed(2)}\n`);
 }
 
@@ -391,8 +412,8 @@ export async function runHttpBenchmark(): Promise<void> {
       prizmaiOn('prizmai', join(dir, 'prizmai'), `sqlite:${copyDatabase(seeded, join(dir, 'prizmai.db'))}`),
     ];
     rmSync(seeded, { force: true });
-    const results = await runCases(systems, data.token, cases);
-    const checks = report(results.get('reference') ?? {}, results.get('prizmai') ?? {}, cases);
+    const { results, rounds } = await runCases(systems, data.token, cases);
+    const checks = report(results.get('reference') ?? {}, results.get('prizmai') ?? {}, rounds, cases);
     const json: Record<string, unknown> = { connections: CONNECTIONS, seconds: DURATION_S, targets: checks };
     for (const [name, outcome] of results) json[name] = outcome;
 
@@ -402,9 +423,9 @@ export async function runHttpBenchmark(): Promise<void> {
       pg = await createThrowawayPgDatabase(pgUrl, 'prizmai_bench');
       const pgData = await seed(pg.url);
       const pgCases = casesOf(pgData);
-      const pgResults = await runCases([prizmaiOn('prizmai-pg', join(dir, 'pg'), pg.url)], pgData.token, pgCases);
-      reportPostgres(pgResults.get('prizmai-pg') ?? {}, pgCases);
-      json.postgresql = pgResults.get('prizmai-pg');
+      const onPg = await runCases([prizmaiOn('prizmai-pg', join(dir, 'pg'), pg.url)], pgData.token, pgCases);
+      reportPostgres(onPg.results.get('prizmai-pg') ?? {}, onPg.rounds.get('prizmai-pg'), pgCases);
+      json.postgresql = onPg.results.get('prizmai-pg');
     }
     process.stdout.write(`http-json: ${JSON.stringify(json)}\n`);
   } finally {
