@@ -11,11 +11,11 @@ export function liveMessage(q: Executor, messageId: number) {
   );
 }
 
-/** A live comment's task title and board, and its author. */
+/** A live comment's task (title, board, assignee, creator), and its author. */
 export function liveComment(q: Executor, commentId: number) {
-  return q.get<{ title: string; board_id: number; username: string }>(
-    `select t.title, t.board_id, u.username from task_comments c join tasks t on t.id = c.task_id
-     join users u on u.id = c.author_id where c.id = ? and c.deleted_at is null`,
+  return q.get<{ title: string; board_id: number; assignee_id: number | null; creator_id: number; username: string }>(
+    `select t.title, t.board_id, t.assignee_id, t.creator_id, u.username from task_comments c
+     join tasks t on t.id = c.task_id join users u on u.id = c.author_id where c.id = ? and c.deleted_at is null`,
     [commentId],
   );
 }

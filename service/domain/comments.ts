@@ -70,16 +70,15 @@ export async function postComment(
     mentioned.map((user) => user.username),
   );
   const recipient_ids = mentioned.map((user) => user.id).filter((userId) => userId !== actor.id);
+  // Every comment: besides its mentions, the task's assignee and creator are told of it (COMMENT).
   const announced = Promise.all([
     publishStored(deps, { type: 'comment.created', task_id: taskId, prev_id: prevId, comment }),
-    recipient_ids.length === 0
-      ? Promise.resolve()
-      : deps.mentions
-          .enqueue(
-            { kind: 'comment', comment_id: id, task_id: taskId, author_id: actor.id, recipient_ids },
-            `comment-${id}`,
-          )
-          .catch((error: unknown) => deps.reportError('enqueue mention job', error)),
+    deps.mentions
+      .enqueue(
+        { kind: 'comment', comment_id: id, task_id: taskId, author_id: actor.id, recipient_ids },
+        `comment-${id}`,
+      )
+      .catch((error: unknown) => deps.reportError('enqueue mention job', error)),
   ]).then(() => {});
   return { comment, created: true, announced };
 }

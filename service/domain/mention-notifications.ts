@@ -7,9 +7,11 @@ import { unreadNotificationCount } from './notifications.js';
 import { notificationView } from './presenters.js';
 import type { NotificationView } from './views.js';
 
-// The mention job's work (SPEC §8), run by the worker: one MENTION notification per recipient of a
-// message or comment, then a push to each recipient. Idempotent: the unique (recipient, source, type)
-// key turns a retried job's inserts into no-ops, and only rows this run created are pushed.
+// The mention job's work (SPEC §8), run by the worker: one MENTION notification per mentioned recipient
+// of a message or comment, and for a comment one COMMENT notification to the task's assignee and
+// creator (not its author, and not to someone the comment mentions: one notification per recipient and
+// comment), then a push to each recipient. Idempotent: the unique (recipient, source, type) key turns a
+// retried job's inserts into no-ops, and only rows this run created are pushed.
 
 export interface MentionNotificationDeps {
   db: Executor;
@@ -20,8 +22,10 @@ interface Source {
   key: string;
   text: string;
   links: { room_id: number | null; message_id: number | null; task_id: number | null; comment_id: number | null };
-  /** Recipients who can still see the source: members of its room, or of its task's board. */
+  /** Mentioned users who can still see the source: members of its room, or of its task's board. */
   audience: number[];
+  /** A comment's COMMENT notification: its text, and the task's assignee and creator who can still see it. */
+  followers?: { text: string; ids: number[] };
 }
 
 /** What the job refers to, as it is now; undefined when it has been deleted since (nothing to notify). */
@@ -38,11 +42,17 @@ async function sourceOf(q: Executor, job: MentionJob): Promise<Source | undefine
   }
   const row = await liveComment(q, job.comment_id);
   if (!row) return undefined;
+  const board = { kind: 'board', id: row.board_id } as const;
+  const followers = [...new Set([row.assignee_id, row.creator_id])].filter((id): id is number => id !== null);
   return {
     key: `comment:${job.comment_id}`,
     text: `${row.username} mentioned you on task "${row.title}"`,
     links: { room_id: null, message_id: null, task_id: job.task_id, comment_id: job.comment_id },
-    audience: await membersAmong(q, { kind: 'board', id: row.board_id }, job.recipient_ids),
+    audience: await membersAmong(q, board, job.recipient_ids),
+    followers: {
+      text: `${row.username} commented on task "${row.title}"`,
+      ids: await membersAmong(q, board, followers),
+    },
   };
 }
 
@@ -53,19 +63,24 @@ export async function createMentionNotifications(
 ): Promise<NotificationView[]> {
   const { db } = deps;
   const source = await sourceOf(db, job);
-  const recipients = source?.audience.filter((id) => id !== job.author_id) ?? [];
-  if (!source || recipients.length === 0) return [];
-  const rows = await insertNotifications(
-    db,
-    recipients.map((recipient_id) => ({
-      recipient_id,
-      sender_id: job.author_id,
-      type: 'MENTION',
-      text: source.text,
-      source: source.key,
-      ...source.links,
-    })),
-  );
+  if (!source) return [];
+  const mentioned = source.audience.filter((id) => id !== job.author_id);
+  const notified = new Set(mentioned);
+  const followers = (source.followers?.ids ?? []).filter((id) => id !== job.author_id && !notified.has(id));
+  const notification = (recipient_id: number, type: 'MENTION' | 'COMMENT', text: string) => ({
+    recipient_id,
+    sender_id: job.author_id,
+    type,
+    text,
+    source: source.key,
+    ...source.links,
+  });
+  const wanted = [
+    ...mentioned.map((id) => notification(id, 'MENTION', source.text)),
+    ...followers.map((id) => notification(id, 'COMMENT', source.followers?.text ?? source.text)),
+  ];
+  if (wanted.length === 0) return [];
+  const rows = await insertNotifications(db, wanted);
   const created = rows.map((row) => ({ recipient: row.recipient_id, notification: notificationView(row) }));
   await Promise.all(
     created.map(async ({ recipient, notification }) =>

@@ -4,13 +4,14 @@ import { BatchQueue } from '../batch-queue.js';
 import { requireCjs } from '../cjs.js';
 
 /**
- * The BullMQ queue the write path hands mention notifications to, so a post never waits on them;
- * the worker consumes it (one job per message or comment with mentions).
+ * The BullMQ queue the write path hands notifications of a post to, so a post never waits on them;
+ * the worker consumes it (one job per message with mentions, and per comment: its mentions, and the
+ * task's assignee and creator).
  *
  * Queue `prizmai-mentions`, job name `mention`, job id `message-<id>` / `comment-<id>`[`-e<n>` for an
- * edit], payload `MentionJob`. The worker creates one MENTION notification per recipient with
- * source `message:<id>` / `comment:<id>`; the unique (recipient, source, type) key makes a retried
- * job idempotent.
+ * edit], payload `MentionJob`. The worker creates one MENTION notification per recipient (and for a
+ * comment one COMMENT notification to the task's assignee and creator not mentioned in it) with source
+ * `message:<id>` / `comment:<id>`; the unique (recipient, source, type) key makes a retried job idempotent.
  */
 export const MENTION_QUEUE = 'prizmai-mentions';
 export const MENTION_JOB = 'mention';
@@ -29,7 +30,7 @@ export type MentionJob =
       comment_id: number;
       task_id: number;
       author_id: number;
-      /** Users to notify: mentioned board members, never the author. */
+      /** Users to notify of a mention: mentioned board members, never the author (may be none). */
       recipient_ids: number[];
     };
 

@@ -160,6 +160,49 @@ describe.each(databaseFactories())('mention notifications on $dialect', (factory
     });
   });
 
+  it('a comment notifies the task’s assignee and creator (COMMENT): never its author, never twice, not when mentioned', async () => {
+    const task = async (token: string, title: string, assignee: string) =>
+      (await api('POST', `/boards/${w.boardId}/tasks`, token, { title, assignee })).body.task.id as number;
+    const comment = async (token: string, taskId: number, content: string) => {
+      const posted = await api('POST', `/tasks/${taskId}/comments`, token, { content });
+      expect(posted.status).toBe(201);
+      const job = await completed(`comment-${posted.body.comment.id}`);
+      return { id: posted.body.comment.id as number, job };
+    };
+    const ofComment = async (token: string, commentId: number) =>
+      ((await notificationsOf(token)) as { comment_id: number; type: string; text: string }[])
+        .filter((n) => n.comment_id === commentId)
+        .map((n) => ({ type: n.type, text: n.text }));
+
+    // alice's task, assigned to bob. carol mentions bob: bob is told once (MENTION), alice is told (COMMENT).
+    const review = await task(w.alice.token, 'Review', 'bob');
+    const first = await comment(w.carol.token, review, 'see this @bob');
+    expect(first.job.returnvalue).toEqual({ created: 2 });
+    expect(await ofComment(w.bob.token, first.id)).toEqual([
+      { type: 'MENTION', text: 'carol mentioned you on task "Review"' },
+    ]);
+    expect(await ofComment(w.alice.token, first.id)).toEqual([
+      { type: 'COMMENT', text: 'carol commented on task "Review"' },
+    ]);
+    expect(await ofComment(w.carol.token, first.id)).toEqual([]);
+    // The assignee comments: the creator is told, the author is not.
+    const second = await comment(w.bob.token, review, 'done');
+    expect(second.job.returnvalue).toEqual({ created: 1 });
+    expect(await ofComment(w.alice.token, second.id)).toEqual([
+      { type: 'COMMENT', text: 'bob commented on task "Review"' },
+    ]);
+    expect(await ofComment(w.bob.token, second.id)).toEqual([]);
+    // Creator and assignee one person: one notification.
+    const own = await task(w.carol.token, 'Own', 'carol');
+    const third = await comment(w.alice.token, own, 'a thought');
+    expect(third.job.returnvalue).toEqual({ created: 1 });
+    expect(await ofComment(w.carol.token, third.id)).toEqual([
+      { type: 'COMMENT', text: 'alice commented on task "Own"' },
+    ]);
+    // The job again (a retry): nothing new, nothing pushed again.
+    expect(await createMentionNotifications(deps(), first.job.data)).toEqual([]);
+  });
+
   it('nothing is created for a message deleted, or a recipient gone, before the job runs', async () => {
     const deleted = await api('POST', `/rooms/${w.roomId}/messages`, w.alice.token, { content: '@bob soon gone' });
     const deletedId = deleted.body.message.id as number;
