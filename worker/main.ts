@@ -1,22 +1,26 @@
-// The worker process: runs the BullMQ queues — mention notifications (SPEC §8) and the jobs beat
-// schedules — reports ready to its supervisor once connected, and stops cleanly on SIGTERM.
+// The worker process: runs the BullMQ queues — a post's notifications (SPEC §8) and the jobs beat
+// schedules, one processor per job in worker/jobs/ — reports ready to its supervisor once connected,
+// and stops cleanly on SIGTERM.
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { requireCjs } from '../service/cjs.js';
 import type { Database } from '../service/db/database.js';
-import { deleteOldReadNotifications } from '../service/domain/notification-retention.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
-import { sweepPresence } from '../service/presence.js';
 import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
-import { mentionProcessor } from './mention-processor.js';
+import { mentionProcessor } from './jobs/mentions.js';
+import { notificationRetention } from './jobs/notification-retention.js';
+import { presenceCleanup } from './jobs/presence-cleanup.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
 const { Worker } = requireCjs('bullmq') as typeof BullMQ;
 const { Redis } = requireCjs('ioredis') as typeof IORedis;
+
+type ScheduleName = keyof ResolvedConfig['beat']['schedules'];
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
@@ -34,24 +38,19 @@ async function main(): Promise<void> {
   };
 
   const events = redisPublisher(publisher);
+  // One processor per scheduled job, by the name beat gives it (the keys of `beat.schedules`).
+  const scheduledJobs: Record<ScheduleName, () => Promise<unknown>> = {
+    presenceCleanup: presenceCleanup(publisher, events),
+    notificationRetention: notificationRetention(config, database),
+    // Scheduled, but its work is not built yet (issue #10): it does nothing.
+    unreadDigest: async () => undefined,
+  };
   const scheduled = new Worker(
     SCHEDULED_QUEUE,
     async (job) => {
-      if (job.name === 'presenceCleanup') {
-        // Entries of connections whose service process died: gone, and their users announced as left.
-        const left = await sweepPresence(publisher, events);
-        if (left > 0) process.stdout.write(`presence: ${left} departure(s) of lapsed connections announced\n`);
-        return;
-      }
-      if (job.name === 'notificationRetention') {
-        const { olderThanDays } = config.beat.schedules.notificationRetention;
-        const cutoff = new Date(Date.now() - olderThanDays * 24 * 60 * 60_000);
-        const deleted = await deleteOldReadNotifications(await database(), cutoff);
-        if (deleted > 0)
-          process.stdout.write(`retention: ${deleted} read notification(s) older than ${olderThanDays} days deleted\n`);
-        return;
-      }
-      // unreadDigest: scheduled, but its work is not built yet.
+      const run = scheduledJobs[job.name as ScheduleName] as (() => Promise<unknown>) | undefined;
+      if (!run) throw new Error(`no processor for the scheduled job "${job.name}"`);
+      return run();
     },
     { connection, concurrency: config.worker.concurrency },
   );

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisPublisher } from '../../service/events.js';
 import { MENTION_QUEUE } from '../../service/queue/mentions.js';
-import { mentionProcessor } from '../../worker/mention-processor.js';
+import { mentionProcessor } from '../../worker/jobs/mentions.js';
 import { prizmai, spawnPrizmai } from '../fixtures/cli.js';
 import { createSqliteDatabase } from '../fixtures/databases.js';
 import { eventually } from '../fixtures/eventually.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
 import { type ChatEvent, redisPublisher, userChannel } from '../../service/events.js';
 import { MENTION_QUEUE, type MentionJob } from '../../service/queue/mentions.js';
-import { mentionProcessor } from '../../worker/mention-processor.js';
+import { mentionProcessor } from '../../worker/jobs/mentions.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { eventually } from '../fixtures/eventually.js';
 import { knexOf } from './support/harness.js';

@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq';
-import { createMentionNotifications, type MentionNotificationDeps } from '../service/domain/mention-notifications.js';
-import type { MentionJob } from '../service/queue/mentions.js';
+import {
+  createMentionNotifications,
+  type MentionNotificationDeps,
+} from '../../service/domain/mention-notifications.js';
+import type { MentionJob } from '../../service/queue/mentions.js';
 
 /**
  * The BullMQ processor of the `prizmai-mentions` queue. `deps` is asked for on each job, so the database
