@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { addChatCommands } from './chat/commands.js';
 import { CliError, ExitCode } from './errors.js';
-import { lazy } from './lazy.js';
+import { lazy, lazyExport } from './lazy.js';
 import { withConfigFlags } from './options.js';
 import { packageVersion } from './supervisor/version.js';
 
@@ -66,6 +66,34 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'how long to wait for readiness (default 60)')
     .usage('[options] [--] <cmd...>')
     .action(lazy(() => import('./commands/run.js')));
+
+  // The worker's queues (SPEC §8).
+  const jobs = withConfigFlags(program.command('jobs'))
+    .description("the worker's queues: counts by state and the last failures (--json)")
+    .action(
+      lazyExport(
+        () => import('./commands/jobs.js'),
+        (m) => m.list,
+      ),
+    );
+  withConfigFlags(jobs.command('retry <queue> [jobId]'))
+    .description('run a failed job again, or every failed job of the queue with --all')
+    .option('--all', 'every failed job of the queue')
+    .action(
+      lazyExport(
+        () => import('./commands/jobs.js'),
+        (m) => m.retry,
+      ),
+    );
+  withConfigFlags(jobs.command('clean <queue>'))
+    .description("remove a queue's failed jobs")
+    .option('--failed', 'the failed jobs')
+    .action(
+      lazyExport(
+        () => import('./commands/jobs.js'),
+        (m) => m.clean,
+      ),
+    );
 
   // The chat commands (SPEC §9).
   addChatCommands(program);
