@@ -10,7 +10,7 @@ export const defaults = {
       // Expired typing/presence entries (typing expires 10 s after the last signal).
       presenceCleanup: { everyMs: 10_000, enabled: true },
       // A digest of unread notifications for users who have some.
-      unreadDigest: { everyMs: 60 * 60_000, enabled: true },
+      unreadDigest: { everyMs: 60 * 60_000, enabled: true, olderThanMinutes: 60 },
       // Old read notifications are deleted.
       notificationRetention: { everyMs: 24 * 60 * 60_000, enabled: true, olderThanDays: 30 },
     },

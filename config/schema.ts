@@ -37,7 +37,7 @@ export const configSchema = z.strictObject({
   beat: z.strictObject({
     schedules: z.strictObject({
       presenceCleanup: schedule,
-      unreadDigest: schedule,
+      unreadDigest: schedule.extend({ olderThanMinutes: integer(1, 7 * 24 * 60) }),
       notificationRetention: schedule.extend({ olderThanDays: integer(1, 100 * 365) }),
     }),
   }),

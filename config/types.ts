@@ -20,7 +20,11 @@ export interface ResolvedConfig {
     concurrency: number;
   };
   beat: {
-    schedules: Record<Exclude<ScheduleName, 'notificationRetention'>, Schedule> & {
+    schedules: Record<Exclude<ScheduleName, 'notificationRetention' | 'unreadDigest'>, Schedule> & {
+      unreadDigest: Schedule & {
+        /** A user's unread notifications this many minutes old (and newer than their last digest) are summarised. */
+        olderThanMinutes: number;
+      };
       notificationRetention: Schedule & {
         /** Read notifications older than this many days are deleted. */
         olderThanDays: number;

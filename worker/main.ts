@@ -14,6 +14,7 @@ import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
 import { mentionProcessor } from './jobs/mentions.js';
 import { notificationRetention } from './jobs/notification-retention.js';
 import { presenceCleanup } from './jobs/presence-cleanup.js';
+import { unreadDigest } from './jobs/unread-digest.js';
 import { SCHEDULED_QUEUE } from './queues.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
@@ -42,8 +43,7 @@ async function main(): Promise<void> {
   const scheduledJobs: Record<ScheduleName, () => Promise<unknown>> = {
     presenceCleanup: presenceCleanup(publisher, events),
     notificationRetention: notificationRetention(config, database),
-    // Scheduled, but its work is not built yet (issue #10): it does nothing.
-    unreadDigest: async () => undefined,
+    unreadDigest: unreadDigest(config, async () => ({ db: await database(), events })),
   };
   const scheduled = new Worker(
     SCHEDULED_QUEUE,

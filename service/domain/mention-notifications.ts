@@ -1,10 +1,8 @@
 import type { Executor } from '../db/database.js';
 import { liveComment, liveMessage, membersAmong } from '../db/mention-sources.js';
 import { insertNotifications } from '../db/notifications.js';
-import type { EventPublisher } from '../events.js';
 import type { MentionJob } from '../queue/mentions.js';
-import { unreadNotificationCount } from './notifications.js';
-import { notificationView } from './presenters.js';
+import { type NotificationDeps, pushCreated } from './notification-push.js';
 import type { NotificationView } from './views.js';
 
 // The mention job's work (SPEC §8), run by the worker: one MENTION notification per mentioned recipient
@@ -13,10 +11,7 @@ import type { NotificationView } from './views.js';
 // comment), then a push to each recipient. Idempotent: the unique (recipient, source, type) key turns a
 // retried job's inserts into no-ops, and only rows this run created are pushed.
 
-export interface MentionNotificationDeps {
-  db: Executor;
-  events: EventPublisher;
-}
+export type MentionNotificationDeps = NotificationDeps;
 
 interface Source {
   key: string;
@@ -81,16 +76,5 @@ export async function createMentionNotifications(
   ];
   if (wanted.length === 0) return [];
   const rows = await insertNotifications(db, wanted);
-  const created = rows.map((row) => ({ recipient: row.recipient_id, notification: notificationView(row) }));
-  await Promise.all(
-    created.map(async ({ recipient, notification }) =>
-      deps.events.publish({
-        type: 'notification.created',
-        user_id: recipient,
-        notification,
-        unread_count: await unreadNotificationCount(db, recipient),
-      }),
-    ),
-  );
-  return created.map(({ notification }) => notification);
+  return pushCreated(deps, rows);
 }

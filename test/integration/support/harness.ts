@@ -26,7 +26,7 @@ export function testConfig(databaseUrl: string, redisUrl: string, overrides: Dee
     beat: {
       schedules: {
         presenceCleanup: { everyMs: 10_000, enabled: false },
-        unreadDigest: { everyMs: 60_000, enabled: false },
+        unreadDigest: { everyMs: 60_000, enabled: false, olderThanMinutes: 60 },
         notificationRetention: { everyMs: 60_000, enabled: false, olderThanDays: 30 },
       },
     },
