@@ -21,14 +21,3 @@ export function forUpdate(dialect: DialectName): string {
 export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
-
-/** `?, ?, …` for an IN list of `count` values. */
-export function placeholders(count: number): string {
-  return count === 0 ? 'null' : new Array(count).fill('?').join(', ');
-}
-
-/**
- * Rows per multi-row INSERT: SQLite allows at most 32,766 bound values per statement and PostgreSQL
- * 65,535; chunks keep every size the API accepts working on both.
- */
-export const INSERT_CHUNK = 200;

@@ -1,4 +1,5 @@
 import type { Executor } from './database.js';
+import { placeholders } from './statements.js';
 
 // The unread digest's reads (SPEC §8): who has unread notifications old enough that no digest of
 // theirs has covered yet, and what those are, grouped for a summary. A digest is an ACTIVITY
@@ -38,7 +39,7 @@ export function digestGroups(q: Executor, userIds: number[], cutoff: Date) {
     `select n.recipient_id, n.type, b.name as board_name, r.name as room_name, t.title as task_title, count(*) as n
      from notifications n left join chat_rooms r on r.id = n.room_id left join boards b on b.id = r.board_id
      left join tasks t on t.id = n.task_id
-     where n.recipient_id in (${userIds.map(() => '?').join(', ')}) and ${UNCOVERED}
+     where n.recipient_id in (${placeholders(userIds.length)}) and ${UNCOVERED}
      group by n.recipient_id, n.type, b.name, r.name, t.title
      order by n.recipient_id, count(*) desc, n.type, r.name, t.title`,
     [...userIds, false, cutoff],

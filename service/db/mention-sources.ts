@@ -1,4 +1,5 @@
 import type { Executor } from './database.js';
+import { selectIn } from './statements.js';
 
 // What a mention job refers to, as it is now (the worker's reads): the live post and who can still see it.
 
@@ -26,11 +27,12 @@ export async function membersAmong(
   audience: { kind: 'room' | 'board'; id: number },
   userIds: number[],
 ): Promise<number[]> {
-  if (userIds.length === 0) return [];
   const table = audience.kind === 'room' ? 'room_members where room_id' : 'board_members where board_id';
-  const rows = await q.all<{ user_id: number }>(
-    `select user_id from ${table} = ? and user_id in (${userIds.map(() => '?').join(', ')})`,
-    [audience.id, ...userIds],
+  const rows = await selectIn<{ user_id: number }>(
+    q,
+    userIds,
+    (ids) => `select user_id from ${table} = ? and user_id in (${ids})`,
+    [audience.id],
   );
   return rows.map((row) => row.user_id);
 }

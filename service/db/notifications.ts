@@ -1,5 +1,5 @@
 import type { Executor } from './database.js';
-import { INSERT_CHUNK } from './dialect.js';
+import { insertRows, selectIn } from './statements.js';
 
 /** A notification as the views read it. */
 export interface NotificationRow {
@@ -112,29 +112,18 @@ const COLUMNS = [
  */
 export async function insertNotifications(q: Executor, notifications: NewNotification[]): Promise<NotificationRow[]> {
   const at = new Date();
-  const ids: number[] = [];
-  const row = `(${[...COLUMNS, 'is_read', 'created_at'].map(() => '?').join(', ')})`;
-  for (let i = 0; i < notifications.length; i += INSERT_CHUNK) {
-    const chunk = notifications.slice(i, i + INSERT_CHUNK);
-    const inserted = await q.all<{ id: number }>(
-      `insert into notifications (${COLUMNS.join(', ')}, is_read, created_at) values ${chunk.map(() => row).join(', ')}
-       on conflict (recipient_id, source, type) do nothing returning id`,
-      chunk.flatMap((n) => [...COLUMNS.map((column) => n[column]), false, at]),
-    );
-    ids.push(...inserted.map((r) => r.id));
-  }
-  if (ids.length === 0) return [];
-  const rows: NotificationRow[] = [];
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-    const chunk = ids.slice(i, i + INSERT_CHUNK);
-    rows.push(
-      ...(await q.all<NotificationRow>(
-        `${NOTIFICATION} where n.id in (${chunk.map(() => '?').join(', ')}) order by n.id`,
-        chunk,
-      )),
-    );
-  }
-  return rows;
+  const inserted = await insertRows<{ id: number }>(
+    q,
+    'notifications',
+    [...COLUMNS, 'is_read', 'created_at'],
+    notifications.map((n) => [...COLUMNS.map((column) => n[column]), false, at]),
+    'on conflict (recipient_id, source, type) do nothing returning id',
+  );
+  return selectIn<NotificationRow>(
+    q,
+    inserted.map((row) => row.id),
+    (ids) => `${NOTIFICATION} where n.id in (${ids}) order by n.id`,
+  );
 }
 
 /** Deletes up to `batch` read notifications created before `cutoff`, oldest first; how many. */

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Database, Executor, Row } from './database.js';
 import { isUniqueViolation } from './errors.js';
 import { type PostOutcome, type PostRequest, type PostWriter, writePost } from './post-writer.js';
+import { placeholders } from './statements.js';
 
 // PostgreSQL's post writer: each batch is one transaction that first locks the row of every room and
 // task it writes to, in id order (so two processes' batches never deadlock), holding them to commit —
@@ -26,7 +27,7 @@ async function lockParents(tx: Executor, requests: PostRequest[]): Promise<void>
     const ids = [...new Set(requests.filter((r) => r.kind === kind).map((r) => r.parentId))].sort((a, b) => a - b);
     if (ids.length > 0) {
       await tx.all(
-        `select id from ${PARENT_TABLE[kind]} where id in (${ids.map(() => '?').join(', ')}) order by id for update`,
+        `select id from ${PARENT_TABLE[kind]} where id in (${placeholders(ids.length)}) order by id for update`,
         ids,
       );
     }

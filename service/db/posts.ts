@@ -1,6 +1,7 @@
 import type { Executor } from './database.js';
-import { INSERT_CHUNK, ilike, likeEscape } from './dialect.js';
+import { ilike, likeEscape } from './dialect.js';
 import { keysetPage, type PageRequest } from './keyset.js';
+import { insertRows, placeholders } from './statements.js';
 
 // The reads of both kinds of post — chat messages (of a room) and task comments (of a task) — which
 // differ only in their tables; and the writes of a message after it was posted (edit, delete). The
@@ -90,7 +91,7 @@ export async function mentionsOfEach(q: Executor, ids: number[]): Promise<Map<nu
   if (ids.length === 0) return new Map();
   const rows = await q.all<{ post_id: number; username: string }>(
     `select m.message_id as post_id, u.username from message_mentions m join users u on u.id = m.user_id
-     where m.message_id in (${ids.map(() => '?').join(', ')}) order by m.id`,
+     where m.message_id in (${placeholders(ids.length)}) order by m.id`,
     ids,
   );
   return groupMentions(rows);
@@ -146,13 +147,12 @@ export async function editMessage(
     message.id,
   ]);
   await q.run('delete from message_mentions where message_id = ?', [message.id]);
-  for (let i = 0; i < message.mentioned.length; i += INSERT_CHUNK) {
-    const chunk = message.mentioned.slice(i, i + INSERT_CHUNK);
-    await q.run(
-      `insert into message_mentions (message_id, user_id, room_id) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-      chunk.flatMap((userId) => [message.id, userId, message.roomId]),
-    );
-  }
+  await insertRows(
+    q,
+    'message_mentions',
+    ['message_id', 'user_id', 'room_id'],
+    message.mentioned.map((userId) => [message.id, userId, message.roomId]),
+  );
 }
 
 /** A message becomes a tombstone: no content, mentions or notifications (in the caller's transaction). */

@@ -1,5 +1,5 @@
 import type { Executor } from './database.js';
-import { INSERT_CHUNK } from './dialect.js';
+import { insertRows } from './statements.js';
 
 /** A room as the views read it. */
 export interface RoomRow {
@@ -26,13 +26,12 @@ export async function insertRoom(
     [room.boardId, room.name, room.description, room.createdBy, at],
   );
   const id = row?.id as number;
-  for (let i = 0; i < room.members.length; i += INSERT_CHUNK) {
-    const chunk = room.members.slice(i, i + INSERT_CHUNK);
-    await q.run(
-      `insert into room_members (room_id, user_id, created_at) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-      chunk.flatMap((userId) => [id, userId, at]),
-    );
-  }
+  await insertRows(
+    q,
+    'room_members',
+    ['room_id', 'user_id', 'created_at'],
+    room.members.map((userId) => [id, userId, at]),
+  );
   return id;
 }
 

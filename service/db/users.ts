@@ -1,5 +1,6 @@
 import type { Executor } from './database.js';
 import { likeEscape } from './dialect.js';
+import { placeholders } from './statements.js';
 
 /** A user as the views read it. */
 export interface UserRow {
@@ -66,16 +67,6 @@ export function roomMembers(q: Executor, roomId: number) {
   );
 }
 
-/** Those of the username keys that name members of the board. */
-export function boardMembersByKeys(q: Executor, boardId: number, keys: string[]) {
-  if (keys.length === 0) return Promise.resolve([]);
-  return q.all<{ id: number; username_key: string }>(
-    `select u.id, u.username_key from users u join board_members bm on bm.user_id = u.id
-     where bm.board_id = ? and u.username_key in (${keys.map(() => '?').join(', ')})`,
-    [boardId, ...keys],
-  );
-}
-
 /** A mention's audience: the members of a room (messages) or of a board (comments). */
 export interface Audience {
   kind: 'room' | 'board';
@@ -88,12 +79,13 @@ export function audienceMembersSql(kind: Audience['kind'], keys: number | null):
     kind === 'room'
       ? 'room_members a on a.user_id = u.id and a.room_id = ?'
       : 'board_members a on a.user_id = u.id and a.board_id = ?';
-  const named = keys === null ? '' : ` where u.username_key in (${new Array(keys).fill('?').join(', ') || 'null'})`;
+  const named = keys === null ? '' : ` where u.username_key in (${placeholders(keys)})`;
   return `select u.id, u.username, u.username_key from users u join ${members}${named}`;
 }
 
 /** Users among the audience, by username key, for mentions; all of them when `keys` is null. */
-export function audienceMembers(q: Executor, audience: Audience, keys: string[] | null) {
+export async function audienceMembers(q: Executor, audience: Audience, keys: string[] | null) {
+  if (keys?.length === 0) return [];
   return q.all<{ id: number; username: string; username_key: string }>(
     audienceMembersSql(audience.kind, keys === null ? null : keys.length),
     [audience.id, ...(keys ?? [])],

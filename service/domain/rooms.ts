@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import * as rooms from '../db/rooms.js';
-import { boardMembersByKeys } from '../db/users.js';
+import { audienceMembers } from '../db/users.js';
 import { boardOfMember, notFound, type RoomAccess, roomOfMember } from './access.js';
 import type { Actor } from './actor.js';
 import type { DomainDeps } from './deps.js';
@@ -23,7 +23,7 @@ export async function createRoom(
 ): Promise<RoomView> {
   await boardOfMember(deps.db, boardId, actor);
   const keys = [...new Set((input.members ?? []).map((name) => name.toLowerCase()))];
-  const members = await boardMembersByKeys(deps.db, boardId, keys);
+  const members = await audienceMembers(deps.db, { kind: 'board', id: boardId }, keys);
   if (members.length !== keys.length) {
     const found = new Set(members.map((m) => m.username_key));
     const missing = keys.find((key) => !found.has(key));

@@ -1,5 +1,5 @@
 import * as tasks from '../db/tasks.js';
-import { boardMembersByKeys } from '../db/users.js';
+import { audienceMembers } from '../db/users.js';
 import { boardOfMember, notFound, taskOfMember } from './access.js';
 import type { Actor } from './actor.js';
 import type { DomainDeps } from './deps.js';
@@ -17,7 +17,7 @@ export async function createTask(
   await boardOfMember(deps.db, boardId, actor);
   let assigneeId: number | null = null;
   if (input.assignee !== undefined) {
-    const [member] = await boardMembersByKeys(deps.db, boardId, [input.assignee.toLowerCase()]);
+    const [member] = await audienceMembers(deps.db, { kind: 'board', id: boardId }, [input.assignee.toLowerCase()]);
     if (!member)
       throw new DomainError('invalid_request', `assignee "${input.assignee}" is not a board member`, 'assignee');
     assigneeId = member.id;
