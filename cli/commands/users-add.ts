@@ -8,14 +8,9 @@ export async function run(username: unknown, ...args: unknown[]): Promise<number
   const options = optionsOf(args);
   const { config } = await resolveConfig(options);
   const password = options.passwordStdin ? await readStdin() : undefined;
-  const { openDatabase } = await import('../../service/db/orm.js');
-  const orm = await openDatabase(config.database.url);
-  try {
-    if ((await orm.getMigrator().getPendingMigrations()).length > 0) {
-      throw new CliError('the database has pending migrations; run `prizmai migrate` first');
-    }
-  } finally {
-    await orm.close();
+  const { migrationsPending } = await import('../supervisor/migrations-check.js');
+  if (await migrationsPending(config.database.url)) {
+    throw new CliError('the database has pending migrations; run `prizmai migrate` first');
   }
   const { connectDatabase } = await import('../../service/db/database.js');
   const { createUser, issueToken } = await import('../../service/domain/users.js');

@@ -1,11 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-type SqliteConstructor = new (
-  path: string,
-  options: { readonly: boolean; fileMustExist: boolean },
-) => { prepare(sql: string): { all(): unknown[] }; close(): void };
 
 /** Migration names shipped with the package (dist/migrations/Migration*.js). */
 export function shippedMigrations(): string[] {
@@ -16,33 +10,31 @@ export function shippedMigrations(): string[] {
 }
 
 /**
- * Whether the database lacks one of the shipped migrations. Cheap (a driver query, no ORM), so `start`
- * spawns the migrate step only when there is work; any doubt answers true and the real step decides.
+ * Whether the database lacks one of the shipped migrations. Cheap (one query through the data layer,
+ * no ORM), so `start` spawns the migrate step only when there is work; any doubt answers true and the
+ * real step decides.
  */
 export async function migrationsPending(databaseUrl: string): Promise<boolean> {
-  const shipped = shippedMigrations();
-  let applied: string[];
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
     if (path === ':memory:' || !existsSync(path)) return true;
-    // The driver MikroORM's SQLite package brings; when it is not resolvable, the real step decides.
-    const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      applied = (db.prepare('select name from prizmai_migrations').all() as { name: string }[]).map((r) => r.name);
-    } finally {
-      db.close();
-    }
-  } else {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2000 });
-    await client.connect();
-    try {
-      applied = (await client.query<{ name: string }>('select name from prizmai_migrations')).rows.map((r) => r.name);
-    } finally {
-      await client.end();
-    }
+  }
+  const [{ connectDatabase }, { appliedMigrations }, { isDatabaseUnavailable }] = await Promise.all([
+    import('../../service/db/database.js'),
+    import('../../service/db/migrations-table.js'),
+    import('../../service/db/errors.js'),
+  ]);
+  const db = await connectDatabase(databaseUrl);
+  let applied: string[];
+  try {
+    applied = await appliedMigrations(db);
+  } catch (error) {
+    // A database not there is an error; one without the migrations table has everything pending.
+    if (isDatabaseUnavailable(error)) throw error;
+    return true;
+  } finally {
+    await db.close();
   }
   const done = new Set(applied);
-  return shipped.some((name) => !done.has(name));
+  return shippedMigrations().some((name) => !done.has(name));
 }

@@ -126,6 +126,15 @@ describe('prizmai config', () => {
 });
 
 describe('prizmai users add', () => {
+  it('refuses to add a user to a database that is not migrated, naming the fix', async () => {
+    for (const url of [`sqlite:${join(project, 'nothing-yet.db')}`, `sqlite:${join(project, 'empty.db')}`]) {
+      if (url.endsWith('empty.db')) writeFileSync(join(project, 'empty.db'), '');
+      const refused = await prizmai(['users', 'add', 'early'], { env: { PRIZMAI_DATABASE_URL: url } });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('the database has pending migrations; run `prizmai migrate` first');
+    }
+  });
+
   it('creates a user and prints a token; refuses a duplicate and a bad name, changing nothing', async () => {
     expect((await prizmai(['migrate'])).exitCode).toBe(0);
     const added = await prizmai(['users', 'add', 'john.doe', '--password-stdin'], { input: 'correct horse battery\n' });
