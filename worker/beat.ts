@@ -6,7 +6,7 @@ import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
-import { SCHEDULED_QUEUE } from './queues.js';
+import { SCHEDULED_QUEUE } from '../service/queue/names.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
 const { Queue } = requireCjs('bullmq') as typeof BullMQ;

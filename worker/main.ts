@@ -11,11 +11,11 @@ import type { Database } from '../service/db/database.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
+import { SCHEDULED_QUEUE } from '../service/queue/names.js';
 import { mentionProcessor } from './jobs/mentions.js';
 import { notificationRetention } from './jobs/notification-retention.js';
 import { presenceCleanup } from './jobs/presence-cleanup.js';
 import { unreadDigest } from './jobs/unread-digest.js';
-import { SCHEDULED_QUEUE } from './queues.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
 const { Worker } = requireCjs('bullmq') as typeof BullMQ;

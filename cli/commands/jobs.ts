@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../config/types.js';
+import { WORKER_QUEUES } from '../../service/queue/names.js';
 import { CliError, ExitCode } from '../errors.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
@@ -9,7 +10,7 @@ import { note, printJson, printLine } from '../output.js';
 // the database — their counts and last failures, and retrying or cleaning failed jobs.
 
 /** The worker's queues, by full name (`prizmai-mentions`) or short name (`mentions`). */
-const QUEUES = ['prizmai-mentions', 'prizmai-scheduled'] as const;
+const QUEUES = WORKER_QUEUES;
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 /** Failures listed per queue. */
 const LAST_FAILURES = 5;

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BatchQueue } from '../batch-queue.js';
 import { requireCjs } from '../cjs.js';
+import { MENTION_QUEUE } from './names.js';
 
 /**
  * The BullMQ queue the write path hands notifications of a post to, so a post never waits on them;
@@ -13,7 +14,7 @@ import { requireCjs } from '../cjs.js';
  * comment one COMMENT notification to the task's assignee and creator not mentioned in it) with source
  * `message:<id>` / `comment:<id>`; the unique (recipient, source, type) key makes a retried job idempotent.
  */
-export const MENTION_QUEUE = 'prizmai-mentions';
+export { MENTION_QUEUE } from './names.js';
 export const MENTION_JOB = 'mention';
 
 export type MentionJob =

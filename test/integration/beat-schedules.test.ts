@@ -6,7 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../config/types.js';
-import { SCHEDULED_QUEUE } from '../../worker/queues.js';
+import { SCHEDULED_QUEUE } from '../../service/queue/names.js';
 import { startRedis, type TestRedis } from '../fixtures/redis.js';
 import { startJobProcess } from '../fixtures/service-process.js';
 import { tempDir } from '../fixtures/tmp.js';
