@@ -11,8 +11,6 @@ import type { NotificationView } from './views.js';
 // comment), then a push to each recipient. Idempotent: the unique (recipient, source, type) key turns a
 // retried job's inserts into no-ops, and only rows this run created are pushed.
 
-export type MentionNotificationDeps = NotificationDeps;
-
 interface Source {
   key: string;
   text: string;
@@ -52,10 +50,7 @@ async function sourceOf(q: Executor, job: MentionJob): Promise<Source | undefine
 }
 
 /** Creates the job's notifications; returns those this run created (none when it ran before). */
-export async function createMentionNotifications(
-  deps: MentionNotificationDeps,
-  job: MentionJob,
-): Promise<NotificationView[]> {
+export async function createMentionNotifications(deps: NotificationDeps, job: MentionJob): Promise<NotificationView[]> {
   const { db } = deps;
   const source = await sourceOf(db, job);
   if (!source) return [];

@@ -1,7 +1,6 @@
 import type { Executor } from '../db/database.js';
-import type { NotificationRow } from '../db/notifications.js';
+import { type NotificationRow, unreadCount } from '../db/notifications.js';
 import type { EventPublisher } from '../events.js';
-import { unreadNotificationCount } from './notifications.js';
 import { notificationView } from './presenters.js';
 import type { NotificationView } from './views.js';
 
@@ -20,7 +19,7 @@ export async function pushCreated(deps: NotificationDeps, rows: NotificationRow[
         type: 'notification.created',
         user_id: recipient,
         notification,
-        unread_count: await unreadNotificationCount(deps.db, recipient),
+        unread_count: await unreadCount(deps.db, recipient),
       }),
     ),
   );

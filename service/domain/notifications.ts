@@ -1,4 +1,3 @@
-import type { Executor } from '../db/database.js';
 import * as notifications from '../db/notifications.js';
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
@@ -33,12 +32,8 @@ export async function notificationsAfter(
   return { items: rows.slice(0, limit).map(notificationView), has_more: rows.length > limit };
 }
 
-export async function countUnreadNotifications(deps: DomainDeps, actor: Actor): Promise<number> {
-  return unreadNotificationCount(deps.db, actor.id);
-}
-
-export function unreadNotificationCount(q: Executor, userId: number): Promise<number> {
-  return notifications.unreadCount(q, userId);
+export function countUnreadNotifications(deps: DomainDeps, actor: Actor): Promise<number> {
+  return notifications.unreadCount(deps.db, actor.id);
 }
 
 export async function readNotification(deps: DomainDeps, actor: Actor, id: number): Promise<NotificationView> {
