@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     [
       workers.map((worker) => () => worker.close()),
       [
-        () => (opened ? opened.then((db) => db.close()) : Promise.resolve()),
+        // A database that never opened has nothing to close.
+        () => (opened ? opened.then((db) => db.close()).catch(() => {}) : Promise.resolve()),
         () => connection.quit(),
         () => publisher.quit(),
       ],

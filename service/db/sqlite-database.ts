@@ -15,16 +15,17 @@ type Statement = BetterSqlite3.Statement<unknown[], Row>;
 /** Past this many distinct SQL texts the statement cache starts over (texts are a fixed, small set). */
 const MAX_PREPARED = 2000;
 
-/** better-sqlite3 binds numbers, strings, bigints, buffers and null: Date and boolean become numbers. */
-function bindable(params: readonly unknown[]): unknown[] {
-  const out = params.slice();
-  for (let i = 0; i < out.length; i++) {
-    const value = out[i];
-    if (value instanceof Date) out[i] = value.getTime();
-    else if (typeof value === 'boolean') out[i] = value ? 1 : 0;
-    else if (value === undefined) out[i] = null;
-  }
-  return out;
+const unbindable = (value: unknown) => value instanceof Date || typeof value === 'boolean' || value === undefined;
+
+/**
+ * better-sqlite3 binds numbers, strings, bigints, buffers and null: Date and boolean become numbers.
+ * The parameters as they are when nothing needs it (most statements), so the hot path copies nothing.
+ */
+function bindable(params: readonly unknown[]): readonly unknown[] {
+  if (!params.some(unbindable)) return params;
+  return params.map((value) =>
+    value instanceof Date ? value.getTime() : typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null),
+  );
 }
 
 export class SqliteDatabase implements Database {
