@@ -58,10 +58,19 @@ export async function logout(deps: DomainDeps, token: string): Promise<void> {
   await publishStored(deps, { type: 'token.revoked', token_hash: tokenHash });
 }
 
+/** A token the API could have issued: anything else is unknown without a lookup. */
+export function plausibleToken(token: string): boolean {
+  return token.length > 0 && token.length <= 200;
+}
+
 /** The user a bearer token belongs to, or null for an unknown or revoked token. */
 export async function authenticate(deps: DomainDeps, token: string): Promise<Actor | null> {
-  if (token.length === 0 || token.length > 200) return null;
-  return (await userOfToken(deps.db, hashToken(token))) ?? null;
+  return plausibleToken(token) ? actorOfTokenHash(deps, hashToken(token)) : null;
+}
+
+/** The user of the token with this hash (callers that keep tokens by hash), or null. */
+export async function actorOfTokenHash(deps: DomainDeps, tokenHash: string): Promise<Actor | null> {
+  return (await userOfToken(deps.db, tokenHash)) ?? null;
 }
 
 /** The caller's profile. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { Actor } from '../domain/actor.js';
-import { authenticate } from '../domain/auth.js';
+import { actorOfTokenHash, plausibleToken } from '../domain/auth.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { hashToken } from '../domain/tokens.js';
 import { bearerToken } from '../http/auth.js';
@@ -55,11 +55,11 @@ class TokenCache {
   constructor(private readonly deps: DomainDeps) {}
 
   async actorOf(token: string): Promise<Actor | null> {
-    if (token.length === 0 || token.length > 200) return null;
+    if (!plausibleToken(token)) return null;
     const hash = hashToken(token);
     const cached = this.entries.get(hash);
     if (cached && cached.until > Date.now()) return cached.actor;
-    const actor = await authenticate(this.deps, token);
+    const actor = await actorOfTokenHash(this.deps, hash);
     if (actor) {
       if (this.entries.size >= TOKEN_CACHE_MAX) this.entries = new Map();
       this.entries.set(hash, { actor, until: Date.now() + TOKEN_CACHE_MS });
