@@ -4,7 +4,7 @@ export const defaults = {
   service: { host: '127.0.0.1', port: 8000, allowedOrigins: [] as string[] },
   redis: { port: 6390, bin: 'redis-server' },
   database: {},
-  worker: { concurrency: 8 },
+  worker: { concurrency: 8, outboxSweepSeconds: 5 },
   beat: {
     schedules: {
       // Expired typing/presence entries (typing expires 10 s after the last signal).

@@ -33,7 +33,7 @@ export const configSchema = z.strictObject({
     bin: text('a redis-server executable'),
   }),
   database: z.strictObject({ url: databaseUrl.optional() }).default({}),
-  worker: z.strictObject({ concurrency: integer(1, 1000) }),
+  worker: z.strictObject({ concurrency: integer(1, 1000), outboxSweepSeconds: integer(1, 3600) }),
   beat: z.strictObject({
     schedules: z.strictObject({
       presenceCleanup: schedule,

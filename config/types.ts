@@ -18,6 +18,11 @@ export interface ResolvedConfig {
   };
   worker: {
     concurrency: number;
+    /**
+     * How often the worker hands over notification jobs a commit wrote to the outbox that are still
+     * there this many seconds later (their service crashed, or Redis failed, before handing them over).
+     */
+    outboxSweepSeconds: number;
   };
   beat: {
     schedules: Record<Exclude<ScheduleName, 'notificationRetention' | 'unreadDigest'>, Schedule> & {

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     (signal) => logger.info('service stopping', { signal }),
     [
       [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
-      [() => mentions.close()],
+      // The outbox rows of what was handed over go before the database closes (or the sweep re-sends them).
+      [() => domain.jobs.settled(), () => mentions.close()],
       [() => db.close(), () => redis.quit(), () => publisher.quit()],
     ],
   );

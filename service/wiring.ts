@@ -7,6 +7,7 @@ import { redisLoginThrottle } from './domain/login-throttle.js';
 import { redisPostLimiter } from './domain/rate-limit.js';
 import { redisPublisher } from './events.js';
 import { errorFields, type Logger } from './log.js';
+import { outboxHandOver } from './queue/hand-over.js';
 import type { MentionQueue } from './queue/mentions.js';
 
 export interface WiringInput {
@@ -21,14 +22,15 @@ export interface WiringInput {
 
 /** The use cases' side effects over the real database, Redis and queue. */
 export function domainDeps({ config, db, redis, publisher, mentions, logger }: WiringInput): DomainDeps {
+  const reportError = (what: string, error: unknown) => logger.error(what, errorFields(error));
   return {
     db,
     events: redisPublisher(publisher ?? redis),
     posts: postWriterFor(db),
-    mentions,
+    jobs: outboxHandOver(mentions, db, reportError),
     limiter: redisPostLimiter(redis, config.limits),
     loginThrottle: redisLoginThrottle(redis, config.limits.loginFailures),
     registration: config.auth.registration,
-    reportError: (what, error) => logger.error(what, errorFields(error)),
+    reportError,
   };
 }

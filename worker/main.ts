@@ -10,18 +10,26 @@ import { requireCjs } from '../service/cjs.js';
 import type { Database } from '../service/db/database.js';
 import { redisPublisher } from '../service/events.js';
 import { runProcess, stopOnSignals } from '../service/lifecycle.js';
-import { MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
+import { bullMentionQueue, MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
 import { SCHEDULED_QUEUE } from '../service/queue/names.js';
 import { mentionProcessor } from './jobs/mentions.js';
 import { notificationRetention } from './jobs/notification-retention.js';
 import { presenceCleanup } from './jobs/presence-cleanup.js';
 import { unreadDigest } from './jobs/unread-digest.js';
+import { sweepOutbox, sweepOutboxEvery } from './outbox-sweep.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
 const { Worker } = requireCjs('bullmq') as typeof BullMQ;
 const { Redis } = requireCjs('ioredis') as typeof IORedis;
 
 type ScheduleName = keyof ResolvedConfig['beat']['schedules'];
+
+/**
+ * A job whose worker was killed holds its lock until the lock expires; BullMQ then finds it stalled
+ * and runs it again. Its defaults (30 s, checked every 30 s) would leave a post's notifications up to a
+ * minute late; a mention job takes milliseconds, and its lock is renewed every 5 s while it runs.
+ */
+const RECOVER_KILLED_JOBS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
 async function main(): Promise<void> {
   const config = await loadRuntimeConfig();
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
   const mentions = new Worker<MentionJob, { created: number }>(
     MENTION_QUEUE,
     mentionProcessor(async () => ({ db: await database(), events })),
-    { connection, concurrency: config.worker.concurrency },
+    { connection, concurrency: config.worker.concurrency, ...RECOVER_KILLED_JOBS },
   );
   const workers = [scheduled, mentions];
   for (const worker of workers) {
@@ -70,11 +78,22 @@ async function main(): Promise<void> {
   process.stdout.write(`worker ready on queues ${SCHEDULED_QUEUE}, ${MENTION_QUEUE}\n`);
   if (process.connected) process.send?.({ type: 'ready' });
 
+  // What a commit wrote to the outbox and its service never handed over reaches the queue from here;
+  // the queue's adds fail fast (`publisher`), so a Redis outage costs a sweep, not a hung one.
+  const outboxQueue = bullMentionQueue(publisher);
+  const everyMs = config.worker.outboxSweepSeconds * 1000;
+  const stopSweeping = sweepOutboxEvery(
+    everyMs,
+    async () => sweepOutbox(await database(), outboxQueue, everyMs),
+    (message) => process.stdout.write(`${message}\n`),
+  );
+
   stopOnSignals(
     (signal) => process.stdout.write(`worker stopping (${signal})\n`),
     [
-      workers.map((worker) => () => worker.close()),
+      [...workers.map((worker) => () => worker.close()), stopSweeping],
       [
+        () => outboxQueue.close(),
         // A database that never opened has nothing to close.
         () => (opened ? opened.then((db) => db.close()).catch(() => {}) : Promise.resolve()),
         () => connection.quit(),

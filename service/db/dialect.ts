@@ -13,8 +13,8 @@ export function greatest(dialect: DialectName): string {
 }
 
 /** Row locks until commit (PostgreSQL); SQLite's one writer already holds the whole database. */
-export function forUpdate(dialect: DialectName): string {
-  return dialect === 'postgresql' ? ' for update' : '';
+export function forUpdate(dialect: DialectName, of?: string): string {
+  return dialect === 'postgresql' ? ` for update${of ? ` of ${of}` : ''}` : '';
 }
 
 /** Escapes `%`, `_` and `\` for a LIKE pattern used with `escape '\'`. */

@@ -130,6 +130,20 @@ export class ReadMarker {
   updatedAt: Date = new Date();
 }
 
+/**
+ * Work the worker must be handed that a commit promised — a post's or an edit's notifications —
+ * written in the same transaction, deleted once the queue holds the job, swept by the worker when a
+ * crash or a Redis failure came in between (service/domain/hand-over.ts).
+ */
+export class JobOutbox {
+  id!: number;
+  /** The queue's job id: a job handed over twice is still one job, and its processor is idempotent. */
+  jobId!: string;
+  /** The job's data as JSON. */
+  payload!: string;
+  createdAt: Date = new Date();
+}
+
 const id = { type: 'integer', primary: true, autoincrement: true } as const;
 const createdAt = { type: 'datetime', onCreate: () => new Date() } as const;
 const optionalDate = { type: 'datetime', nullable: true } as const;
@@ -324,6 +338,17 @@ export const ReadMarkerSchema = new EntitySchema<ReadMarker>({
   },
 });
 
+export const JobOutboxSchema = new EntitySchema<JobOutbox>({
+  class: JobOutbox,
+  tableName: 'job_outbox',
+  properties: {
+    id,
+    jobId: { type: 'string', length: 200, unique: 'job_outbox_job_id_unique' },
+    payload: { type: 'text' },
+    createdAt,
+  },
+});
+
 export const entities = [
   UserSchema,
   ApiTokenSchema,
@@ -338,4 +363,5 @@ export const entities = [
   CommentMentionSchema,
   NotificationSchema,
   ReadMarkerSchema,
+  JobOutboxSchema,
 ];

@@ -2,6 +2,7 @@ import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { type MentionedUser, type ParsedMentions, pickMentioned } from '../domain/mentions.js';
 import type { Row } from './database.js';
+import { OUTBOX_INSERT, type OutboxJob, outboxInsertParams } from './job-outbox.js';
 import { MEMBER_ACCESS } from './member-access.js';
 import { POST_TABLES, type PostKind } from './posts.js';
 import { audienceMembersSql } from './users.js';
@@ -23,11 +24,25 @@ export interface PostRequest {
   content: string;
   clientId: string | null;
   mentions: ParsedMentions;
+  /**
+   * The job the stored post promises the worker (its notifications), if any: written to the outbox in
+   * the post's transaction, so no crash between the commit and the hand-over can lose it.
+   */
+  handOver?: (post: { id: number; mentioned: MentionedUser[] }) => OutboxJob | null;
 }
 
 export type PostOutcome =
   /** Stored now: its id, the id of the stream's previous post (0 for the first), its timestamp (epoch ms). */
-  | { created: { id: number; prevId: number; createdAt: number; mentioned: MentionedUser[] } }
+  | {
+      created: {
+        id: number;
+        prevId: number;
+        createdAt: number;
+        mentioned: MentionedUser[];
+        /** The job written to the outbox with the post, for the caller to hand over. */
+        handOver: OutboxJob | null;
+      };
+    }
   /** The author's earlier post with this client_id (possibly in another room or task). */
   | { existing: { id: number; parentId: number } };
 
@@ -110,7 +125,15 @@ export function* writePost(request: PostRequest, createdAt: Date): Generator<Que
   for (const user of mentioned) {
     yield { sql: statements.mention, params: request.kind === 'message' ? [id, user.id, parentId] : [id, user.id] };
   }
+  const handOver = request.handOver?.({ id, mentioned }) ?? null;
+  if (handOver) yield { sql: OUTBOX_INSERT, params: outboxInsertParams(handOver, createdAt) };
   return {
-    created: { id, prevId: (previous?.id as number | undefined) ?? 0, createdAt: createdAt.getTime(), mentioned },
+    created: {
+      id,
+      prevId: (previous?.id as number | undefined) ?? 0,
+      createdAt: createdAt.getTime(),
+      mentioned,
+      handOver,
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Executor } from './database.js';
-import { ilike, likeEscape } from './dialect.js';
+import { forUpdate, ilike, likeEscape } from './dialect.js';
 import { keysetPage, type PageRequest } from './keyset.js';
 import { insertRows, placeholders } from './statements.js';
 
@@ -107,18 +107,24 @@ function groupMentions(rows: { post_id: number; username: string }[]): Map<numbe
   return byPost;
 }
 
-/** The message, with its room's creator, if the user is a member of its room. */
-export function messageOfMember(q: Executor, messageId: number, userId: number) {
+/**
+ * The message, with its room's creator, if the user is a member of its room; with `lock`, its row is
+ * held to the end of the caller's transaction (PostgreSQL; SQLite's transactions hold the whole database).
+ */
+export function messageOfMember(q: Executor, messageId: number, userId: number, options: { lock?: boolean } = {}) {
   return q.get<{
     id: number;
     room_id: number;
     author_id: number;
+    edited_at: number | null;
     deleted_at: number | null;
     room_created_by_id: number;
   }>(
-    `select m.id, m.room_id, m.author_id, m.deleted_at, r.created_by_id as room_created_by_id
+    `select m.id, m.room_id, m.author_id, m.edited_at, m.deleted_at, r.created_by_id as room_created_by_id
      from chat_messages m join chat_rooms r on r.id = m.room_id
-     where m.id = ? and exists (select 1 from room_members rm where rm.room_id = m.room_id and rm.user_id = ?)`,
+     where m.id = ? and exists (select 1 from room_members rm where rm.room_id = m.room_id and rm.user_id = ?)${
+       options.lock ? forUpdate(q.dialect, 'm') : ''
+     }`,
     [messageId, userId],
   );
 }
@@ -139,11 +145,11 @@ export async function mentionedUserIds(q: Executor, messageId: number): Promise<
 /** New content and mentions of a message (in the caller's transaction). */
 export async function editMessage(
   q: Executor,
-  message: { id: number; roomId: number; content: string; mentioned: number[] },
+  message: { id: number; roomId: number; content: string; mentioned: number[]; editedAt: Date },
 ): Promise<void> {
   await q.run('update chat_messages set content = ?, edited_at = ? where id = ?', [
     message.content,
-    new Date(),
+    message.editedAt,
     message.id,
   ]);
   await q.run('delete from message_mentions where message_id = ?', [message.id]);

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.js';
 import type { PostRow } from '../db/posts.js';
 import * as posts from '../db/posts.js';
+import type { MentionJob } from '../queue/mentions.js';
 import { taskOfMember } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
@@ -35,7 +36,8 @@ async function loadComment(q: Executor, commentId: number): Promise<CommentView>
 /**
  * Posts a task comment: the same write path as a message — rate limit, idempotency by client_id,
  * mentions among the board's members, `comment.created` published after commit with the task's
- * previous comment id, mention job queued.
+ * previous comment id, its notification job (mentions, assignee, creator) written to the outbox with it
+ * and handed to the worker's queue.
  */
 export async function postComment(
   deps: DomainDeps,
@@ -53,6 +55,17 @@ export async function postComment(
     content,
     clientId,
     mentions: parseMentions(content),
+    // Every comment has a job: besides its mentions, the task's assignee and creator are told of it.
+    handOver: ({ id, mentioned }) => {
+      const data: MentionJob = {
+        kind: 'comment',
+        comment_id: id,
+        task_id: taskId,
+        author_id: actor.id,
+        recipient_ids: mentioned.map((user) => user.id).filter((userId) => userId !== actor.id),
+      };
+      return { jobId: `comment-${id}`, data };
+    },
   });
   if ('existing' in outcome) {
     if (outcome.existing.parentId !== taskId) {
@@ -64,21 +77,14 @@ export async function postComment(
       announced: Promise.resolve(),
     };
   }
-  const { id, prevId, createdAt, mentioned } = outcome.created;
+  const { id, prevId, createdAt, mentioned, handOver } = outcome.created;
   const comment = commentView(
     insertedPostRow(id, taskId, actor, content, clientId, createdAt),
     mentioned.map((user) => user.username),
   );
-  const recipient_ids = mentioned.map((user) => user.id).filter((userId) => userId !== actor.id);
-  // Every comment: besides its mentions, the task's assignee and creator are told of it (COMMENT).
   const announced = Promise.all([
     publishStored(deps, { type: 'comment.created', task_id: taskId, prev_id: prevId, comment }),
-    deps.mentions
-      .enqueue(
-        { kind: 'comment', comment_id: id, task_id: taskId, author_id: actor.id, recipient_ids },
-        `comment-${id}`,
-      )
-      .catch((error: unknown) => deps.reportError('enqueue mention job', error)),
+    handOver ? deps.jobs.handOver(handOver) : undefined,
   ]).then(() => {});
   return { comment, created: true, announced };
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { PostWriter } from '../db/post-writer.js';
 import type { EventPublisher } from '../events.js';
-import type { MentionQueue } from '../queue/mentions.js';
+import type { JobHandOver } from '../queue/hand-over.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PostLimiter } from './rate-limit.js';
 
@@ -11,7 +11,8 @@ export interface DomainDeps {
   events: EventPublisher;
   /** The write path of messages and comments (batched, in call order). */
   posts: PostWriter;
-  mentions: MentionQueue;
+  /** Hands a committed post's outbox job (its notifications) to the worker's queue. */
+  jobs: JobHandOver;
   limiter: PostLimiter;
   loginThrottle: LoginThrottle;
   registration: 'open' | 'closed';

@@ -1,7 +1,9 @@
 import type { Executor } from '../db/database.js';
+import { addToOutbox, type OutboxJob } from '../db/job-outbox.js';
 import { isRoomMember } from '../db/member-access.js';
 import type { PostRow } from '../db/posts.js';
 import * as posts from '../db/posts.js';
+import type { MentionJob } from '../queue/mentions.js';
 import { notFound } from './access.js';
 import type { Actor } from './actor.js';
 import { checkClientId, normaliseContent } from './content.js';
@@ -26,28 +28,25 @@ async function loadMessage(q: Executor, messageId: number): Promise<MessageView>
   return view as MessageView;
 }
 
-async function enqueueMentions(
-  deps: DomainDeps,
+/**
+ * The mention job of a message (or of an edit's newly mentioned users), null when it notifies nobody:
+ * written to the outbox in the message's transaction, handed to the worker after the commit.
+ */
+function mentionJob(
   message: { id: number; room_id: number; author_id: number },
   users: MentionedUser[],
   jobId: string,
-): Promise<void> {
+): OutboxJob | null {
   const recipient_ids = users.map((user) => user.id).filter((id) => id !== message.author_id);
-  if (recipient_ids.length === 0) return;
-  try {
-    await deps.mentions.enqueue(
-      {
-        kind: 'message',
-        message_id: message.id,
-        room_id: message.room_id,
-        author_id: message.author_id,
-        recipient_ids,
-      },
-      jobId,
-    );
-  } catch (error) {
-    deps.reportError('enqueue mention job', error);
-  }
+  if (recipient_ids.length === 0) return null;
+  const data: MentionJob = {
+    kind: 'message',
+    message_id: message.id,
+    room_id: message.room_id,
+    author_id: message.author_id,
+    recipient_ids,
+  };
+  return { jobId, data };
 }
 
 export interface PostResult {
@@ -55,8 +54,8 @@ export interface PostResult {
   /** False when the client_id was seen before and the original message is returned. */
   created: boolean;
   /**
-   * Settles once `message.created` is published and the mention job queued (never rejects: failures
-   * are reported). HTTP answers after it; the WebSocket acks at once, before the broadcast can arrive.
+   * Settles once `message.created` is published and the mention job handed to the queue (never
+   * rejects: failures are reported, and a job not handed over is left in the outbox for the worker). HTTP answers after it; the WebSocket acks at once, before the broadcast can arrive.
    */
   announced: Promise<void>;
 }
@@ -64,8 +63,8 @@ export interface PostResult {
 /**
  * Posts a message: rate-limited per user, idempotent by (author, client_id), mentions resolved among
  * the room's members and stored with it (the post writer, in one transaction); once committed,
- * `message.created` is published with the room's previous message id, and mention notifications are
- * queued for the worker. HTTP and WebSocket both post through here, and a caller's posts are written
+ * `message.created` is published with the room's previous message id, and the mention job — written
+ * to the outbox in the same transaction — is handed to the worker's queue. HTTP and WebSocket both post through here, and a caller's posts are written
  * in the order of its calls.
  */
 export async function postMessage(
@@ -84,6 +83,8 @@ export async function postMessage(
     content,
     clientId,
     mentions: parseMentions(content),
+    handOver: ({ id, mentioned }) =>
+      mentionJob({ id, room_id: roomId, author_id: actor.id }, mentioned, `message-${id}`),
   });
   if ('existing' in outcome) {
     if (outcome.existing.parentId !== roomId) {
@@ -95,21 +96,21 @@ export async function postMessage(
       announced: Promise.resolve(),
     };
   }
-  const { id, prevId, createdAt, mentioned } = outcome.created;
+  const { id, prevId, createdAt, mentioned, handOver } = outcome.created;
   const message = messageView(
     insertedPostRow(id, roomId, actor, content, clientId, createdAt),
     mentioned.map((user) => user.username),
   );
   const announced = Promise.all([
     publishStored(deps, { type: 'message.created', room_id: roomId, prev_id: prevId, message }),
-    enqueueMentions(deps, { id, room_id: roomId, author_id: actor.id }, mentioned, `message-${id}`),
+    handOver ? deps.jobs.handOver(handOver) : undefined,
   ]).then(() => {});
   return { message, created: true, announced };
 }
 
 /** The message with the room it is in, if the actor is a member of that room. */
-async function visibleMessage(q: Executor, actor: Actor, messageId: number) {
-  const row = await posts.messageOfMember(q, messageId, actor.id);
+async function visibleMessage(q: Executor, actor: Actor, messageId: number, options: { lock?: boolean } = {}) {
+  const row = await posts.messageOfMember(q, messageId, actor.id, options);
   if (!row) throw notFound('message');
   return row;
 }
@@ -125,29 +126,34 @@ export async function editMessage(
   // An edit costs what a post costs (SPEC §3 limits.*): the same per-user bucket.
   await deps.limiter.take(actor.id);
   const { db } = deps;
-  const { roomId, added } = await db.transaction(async (tx) => {
-    const found = await visibleMessage(tx, actor, messageId);
+  const { roomId, job } = await db.transaction(async (tx) => {
+    const found = await visibleMessage(tx, actor, messageId, { lock: true });
     if (found.author_id !== actor.id) throw new DomainError('forbidden', 'only the author may edit a message');
     if (found.deleted_at !== null) throw new DomainError('conflict', 'a deleted message cannot be edited');
     const before = await posts.mentionedUserIds(tx, messageId);
     const mentioned = await resolveMentions(tx, parseMentions(content), { kind: 'room', id: found.room_id }, actor.id);
+    // Each edit of a message a later instant than the last (the row is locked): its job id is its own.
+    const editedAt = new Date(Math.max(Date.now(), (found.edited_at ?? 0) + 1));
     await posts.editMessage(tx, {
       id: messageId,
       roomId: found.room_id,
       content,
       mentioned: mentioned.map((user) => user.id),
+      editedAt,
     });
-    return { roomId: found.room_id, added: mentioned.filter((user) => !before.has(user.id)) };
+    const added = mentioned.filter((user) => !before.has(user.id));
+    const job = mentionJob(
+      { id: messageId, room_id: found.room_id, author_id: actor.id },
+      added,
+      `message-${messageId}-e${editedAt.getTime()}`,
+    );
+    if (job) await addToOutbox(tx, job, editedAt);
+    return { roomId: found.room_id, job };
   });
   const message = await loadMessage(db, messageId);
   await Promise.all([
     publishStored(deps, { type: 'message.edited', room_id: roomId, message }),
-    enqueueMentions(
-      deps,
-      { id: messageId, room_id: roomId, author_id: actor.id },
-      added,
-      `message-${messageId}-e${Date.parse(message.edited_at ?? '') || Date.now()}`,
-    ),
+    job ? deps.jobs.handOver(job) : undefined,
   ]);
   return message;
 }
@@ -159,7 +165,7 @@ export async function editMessage(
 export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: number): Promise<MessageView> {
   const { db } = deps;
   const outcome = await db.transaction(async (tx) => {
-    const found = await visibleMessage(tx, actor, messageId);
+    const found = await visibleMessage(tx, actor, messageId, { lock: true });
     if (found.author_id !== actor.id && found.room_created_by_id !== actor.id) {
       throw new DomainError('forbidden', 'only the author or the room creator may delete a message');
     }

@@ -5,7 +5,8 @@ import { requireCjs } from '../cjs.js';
 import { MENTION_QUEUE } from './names.js';
 
 /**
- * The BullMQ queue the write path hands notifications of a post to, so a post never waits on them;
+ * The BullMQ queue the write path hands notifications of a post to (through the outbox, see
+ * hand-over.ts), so a post never waits on them;
  * the worker consumes it (one job per message with mentions, and per comment: its mentions, and the
  * task's assignee and creator).
  *

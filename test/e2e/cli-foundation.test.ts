@@ -49,11 +49,15 @@ describe('prizmai migrate', () => {
   it('creates .prizmai/prizmai.db with every table and lists the migration as applied', async () => {
     const before = await prizmai(['migrate', '--status', '--json']);
     expect(before.exitCode).toBe(0);
-    expect(JSON.parse(before.stdout)).toEqual({ applied: [], pending: ['Migration20261124000000Initial'] });
+    expect(JSON.parse(before.stdout)).toEqual({
+      applied: [],
+      pending: ['Migration20261124000000Initial', 'Migration20261202000000JobOutbox'],
+    });
 
     const migrate = await prizmai(['migrate']);
     expect(migrate.exitCode, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('applied  Migration20261124000000Initial');
+    expect(migrate.stdout).toContain('applied  Migration20261202000000JobOutbox');
     expect(existsSync(join(project, '.prizmai', 'prizmai.db'))).toBe(true);
 
     const status = await prizmai(['migrate', '--status']);
@@ -69,7 +73,7 @@ describe('prizmai migrate', () => {
       expect((await prizmai(['migrate'], { env })).exitCode).toBe(0);
       const status = await prizmai(['migrate', '--status', '--json'], { env });
       expect(JSON.parse(status.stdout)).toMatchObject({
-        applied: [{ name: 'Migration20261124000000Initial' }],
+        applied: [{ name: 'Migration20261124000000Initial' }, { name: 'Migration20261202000000JobOutbox' }],
         pending: [],
       });
       expect(existsSync(join(project, '.prizmai', 'prizmai.db'))).toBe(false);

@@ -18,6 +18,8 @@ import { createUser } from '../../service/domain/users.js';
 import { databaseFactories, type TestDatabase } from '../fixtures/databases.js';
 import { tempDir } from '../fixtures/tmp.js';
 
+const MIGRATIONS = ['Migration20261124000000Initial', 'Migration20261202000000JobOutbox'];
+
 const TABLES = [
   'api_tokens',
   'board_members',
@@ -25,6 +27,7 @@ const TABLES = [
   'chat_messages',
   'chat_rooms',
   'comment_mentions',
+  'job_outbox',
   'message_mentions',
   'notifications',
   'read_markers',
@@ -60,10 +63,10 @@ describe.each(databaseFactories())('data model on $dialect', ({ dialect, create 
 
   it('migrates an empty database to every table, and reports the migration applied', async () => {
     const migrator = orm.getMigrator();
-    expect((await migrator.getPendingMigrations()).map((m) => m.name)).toEqual(['Migration20261124000000Initial']);
+    expect((await migrator.getPendingMigrations()).map((m) => m.name)).toEqual(MIGRATIONS);
     await migrator.up();
     expect(await tableNames()).toEqual([...TABLES, 'prizmai_migrations'].sort());
-    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual(['Migration20261124000000Initial']);
+    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual(MIGRATIONS);
     expect(await migrator.getPendingMigrations()).toEqual([]);
   });
 
@@ -190,8 +193,12 @@ describe.each(databaseFactories())('data model on $dialect', ({ dialect, create 
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('rolls back to an empty database and forward again', async () => {
+  it('rolls back migration by migration to an empty database, and forward again', async () => {
     const migrator = orm.getMigrator();
+    await migrator.down();
+    expect(await tableNames()).toEqual(
+      [...TABLES.filter((table) => table !== 'job_outbox'), 'prizmai_migrations'].sort(),
+    );
     await migrator.down();
     expect(await tableNames()).toEqual(['prizmai_migrations']);
     await migrator.up();

@@ -22,7 +22,7 @@ export function testConfig(databaseUrl: string, redisUrl: string, overrides: Dee
     service: { host: '127.0.0.1', port: 0, allowedOrigins: [] },
     redis: { url: redisUrl, port: 0, bin: 'redis-server' },
     database: { url: databaseUrl },
-    worker: { concurrency: 1 },
+    worker: { concurrency: 1, outboxSweepSeconds: 1 },
     beat: {
       schedules: {
         presenceCleanup: { everyMs: 10_000, enabled: false },
