@@ -1,6 +1,6 @@
 // Every difference between Windows and POSIX (and between Linux and macOS) that the supervisor meets:
 // signals, the control channel's path, process-tree kill, process start time, memory. Nothing else.
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants as osConstants, setPriority, tmpdir } from 'node:os';
@@ -116,6 +116,25 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
 /** Asks a process to stop gracefully (SIGTERM; on Windows there is no such thing, so it is killed). */
 export function requestStop(pid: number): boolean {
   return signal(pid, 'SIGTERM');
+}
+
+/**
+ * Asks a child to stop: a Node.js child with an IPC channel gets `{type: "shutdown"}` over it (as PM2
+ * does: the one graceful way on Windows, where a signal kills outright), so the service closes its
+ * sockets with 1001 and the worker finishes its job; any other child (redis-server) gets SIGTERM.
+ * Answers how it asked, for the log.
+ */
+export function askToStop(child: ChildProcess, pid: number): string {
+  if (child.connected) {
+    try {
+      child.send({ type: 'shutdown' });
+      return 'shutdown request over IPC';
+    } catch {
+      // The channel closed just now: a signal, then.
+    }
+  }
+  requestStop(pid);
+  return 'SIGTERM';
 }
 
 /** Whether a pid exists at all (says nothing about whose it is: pair with isSameProcess). */

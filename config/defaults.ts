@@ -1,11 +1,21 @@
+import type { Liveness } from './types.js';
+
+/**
+ * A ready process is probed every 5 s and given 5 s to answer; after 3 unanswered probes in a row —
+ * 25–30 s of answering nothing — it is killed and restarted. A busy process still answers within
+ * 5 s (a saturated service does: the realtime bench checks it is never restarted).
+ */
+const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
+
 /** Every key of SPEC §3 with its default; `database.url` is derived from `stateDir` when unset. */
 export const defaults = {
   stateDir: '.prizmai',
-  service: { host: '127.0.0.1', port: 8000, allowedOrigins: [] as string[] },
-  redis: { port: 6390, bin: 'redis-server' },
+  service: { host: '127.0.0.1', port: 8000, allowedOrigins: [] as string[], liveness: liveness as Liveness },
+  redis: { port: 6390, bin: 'redis-server', liveness: liveness as Liveness },
   database: {},
-  worker: { concurrency: 8, outboxSweepSeconds: 5 },
+  worker: { concurrency: 8, outboxSweepSeconds: 5, liveness: liveness as Liveness },
   beat: {
+    liveness: liveness as Liveness,
     schedules: {
       // Expired typing/presence entries (typing expires 10 s after the last signal).
       presenceCleanup: { everyMs: 10_000, enabled: true },

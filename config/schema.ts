@@ -14,6 +14,17 @@ const redisUrl = text('a redis:// or rediss:// URL').regex(/^rediss?:\/\/\S+$/, 
 const databaseUrl = text('sqlite:<path> or postgres://…').regex(/^(sqlite:.+|postgres(ql)?:\/\/\S+)$/, {
   error: 'expected sqlite:<path> or postgres://…',
 });
+const liveness = z.union(
+  [
+    z.literal(false),
+    z.strictObject({
+      everyMs: integer(100, 24 * 60 * 60_000),
+      timeoutMs: integer(100, 10 * 60_000),
+      failures: integer(1, 1000),
+    }),
+  ],
+  { error: 'expected false or { everyMs, timeoutMs, failures }' },
+);
 const schedule = z.strictObject({
   everyMs: integer(1000, 365 * 24 * 60 * 60_000),
   enabled: z.boolean({ error: 'expected true or false' }),
@@ -26,15 +37,18 @@ export const configSchema = z.strictObject({
     host: text('a host name or IP address'),
     port: integer(1, 65535),
     allowedOrigins: z.array(text('an origin such as https://example.com'), { error: 'expected a list of origins' }),
+    liveness,
   }),
   redis: z.strictObject({
     url: redisUrl.optional(),
     port: integer(1, 65535),
     bin: text('a redis-server executable'),
+    liveness,
   }),
   database: z.strictObject({ url: databaseUrl.optional() }).default({}),
-  worker: z.strictObject({ concurrency: integer(1, 1000), outboxSweepSeconds: integer(1, 3600) }),
+  worker: z.strictObject({ concurrency: integer(1, 1000), outboxSweepSeconds: integer(1, 3600), liveness }),
   beat: z.strictObject({
+    liveness,
     schedules: z.strictObject({
       presenceCleanup: schedule,
       unreadDigest: schedule.extend({ olderThanMinutes: integer(1, 7 * 24 * 60) }),

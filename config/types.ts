@@ -1,3 +1,9 @@
+/**
+ * A ready process probed on: every `everyMs`, an answer within `timeoutMs`; after `failures`
+ * unanswered probes in a row it is killed and restarted. `false`: left alone however it behaves.
+ */
+export type Liveness = { everyMs: number; timeoutMs: number; failures: number } | false;
+
 /** The configuration as prizmai uses it: every key present, every default applied. */
 export interface ResolvedConfig {
   /** Absolute path of the state directory (pid/state files, logs, SQLite db, managed Redis data). */
@@ -6,12 +12,15 @@ export interface ResolvedConfig {
     host: string;
     port: number;
     allowedOrigins: string[];
+    liveness: Liveness;
   };
   redis: {
     /** Unset: prizmai manages its own redis-server. */
     url?: string | undefined;
     port: number;
     bin: string;
+    /** The managed redis-server's (an external Redis is not prizmai's to restart). */
+    liveness: Liveness;
   };
   database: {
     url: string;
@@ -23,8 +32,10 @@ export interface ResolvedConfig {
      * there this many seconds later (their service crashed, or Redis failed, before handing them over).
      */
     outboxSweepSeconds: number;
+    liveness: Liveness;
   };
   beat: {
+    liveness: Liveness;
     schedules: Record<Exclude<ScheduleName, 'notificationRetention' | 'unreadDigest'>, Schedule> & {
       unreadDigest: Schedule & {
         /** A user's unread notifications this many minutes old (and newer than their last digest) are summarised. */

@@ -1,11 +1,11 @@
 // The beat process: keeps the BullMQ job schedulers in step with `beat.schedules`, then reports ready to
-// its supervisor and stays up until SIGTERM. Minimal for now (the supervisor's entry point).
+// its supervisor, answers its heartbeats, and stays up until SIGTERM or its shutdown request.
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { requireCjs } from '../service/cjs.js';
-import { runProcess, stopOnSignals } from '../service/lifecycle.js';
+import { answerHeartbeats, redisDegraded, runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { SCHEDULED_QUEUE } from '../service/queue/names.js';
 
 // Through require: BullMQ's and ioredis' CommonJS builds load without Node's ESM export scan.
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`beat ready: ${[...wanted].join(', ') || 'no schedules'}\n`);
   if (process.connected) process.send?.({ type: 'ready' });
+  answerHeartbeats(redisDegraded([connection]));
 
   stopOnSignals(
     (signal) => process.stdout.write(`beat stopping (${signal})\n`),

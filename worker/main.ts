@@ -1,6 +1,6 @@
 // The worker process: runs the BullMQ queues — a post's notifications (SPEC §8) and the jobs beat
 // schedules, one processor per job in worker/jobs/ — reports ready to its supervisor once connected,
-// and stops cleanly on SIGTERM.
+// answers its heartbeats, and stops cleanly (its jobs finished) on SIGTERM or its shutdown request.
 import type * as BullMQ from 'bullmq';
 import type * as IORedis from 'ioredis';
 import { redisUrlFor } from '../config/managed-redis.js';
@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { requireCjs } from '../service/cjs.js';
 import type { Database } from '../service/db/database.js';
 import { redisPublisher } from '../service/events.js';
-import { runProcess, stopOnSignals } from '../service/lifecycle.js';
+import { answerHeartbeats, redisDegraded, runProcess, stopOnSignals } from '../service/lifecycle.js';
 import { bullMentionQueue, MENTION_QUEUE, type MentionJob } from '../service/queue/mentions.js';
 import { SCHEDULED_QUEUE } from '../service/queue/names.js';
 import { mentionProcessor } from './jobs/mentions.js';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   process.stdout.write(`worker ready on queues ${SCHEDULED_QUEUE}, ${MENTION_QUEUE}\n`);
   if (process.connected) process.send?.({ type: 'ready' });
+  answerHeartbeats(redisDegraded([connection, publisher]));
 
   // What a commit wrote to the outbox and its service never handed over reaches the queue from here;
   // the queue's adds fail fast (`publisher`), so a Redis outage costs a sweep, not a hung one.

@@ -36,8 +36,13 @@ export function pingRedis(host: string, port: number, timeoutMs = 1000, password
   });
 }
 
-/** GET http://host:port/path answers 200. */
-export function getHealth(host: string, port: number, path: string, timeoutMs = 1000): Promise<void> {
+/** GET http://host:port/path: its status and (the start of) its body; rejects when nothing answered. */
+export function httpStatus(
+  host: string,
+  port: number,
+  path: string,
+  timeoutMs = 1000,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
       let body = '';
@@ -45,15 +50,18 @@ export function getHealth(host: string, port: number, path: string, timeoutMs = 
       res.on('data', (chunk: string) => {
         if (body.length < 500) body += chunk;
       });
-      res.on('end', () => {
-        if (res.statusCode === 200) resolve();
-        else reject(new Error(`GET ${path} answered ${res.statusCode}: ${body.trim().slice(0, 200)}`));
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim().slice(0, 200) }));
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out after ${timeoutMs} ms`)));
     req.on('error', (error) => reject(new Error(`GET http://${host}:${port}${path}: ${error.message}`)));
     req.end();
   });
+}
+
+/** GET http://host:port/path answers 200. */
+export async function getHealth(host: string, port: number, path: string, timeoutMs = 1000): Promise<void> {
+  const { status, body } = await httpStatus(host, port, path, timeoutMs);
+  if (status !== 200) throw new Error(`GET ${path} answered ${status}: ${body}`);
 }
 
 /** Resolves as soon as one of the hosts passes; rejects with every error when all fail. */

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { childSpawnOptions, killTree, lowerPriority, processStartTime, requestStop } from '../platform.js';
+import { askToStop, childSpawnOptions, killTree, lowerPriority, processStartTime } from '../platform.js';
 import { Backoff } from './backoff.js';
+import { probeLiveness } from './liveness.js';
 import type { ProcessLog } from './log-writer.js';
 import { anyHost, getHealth, pingRedis } from './probes.js';
-import type { ProcessSpec, ProcessState, ProcessStatus } from './types.js';
+import { nextState } from './states.js';
+import type { LivenessPolicy, ProcessSpec, ProcessState, ProcessStatus } from './types.js';
 
 /** How often readiness is probed: fast at first, then calmer. */
 const PROBE_FAST_MS = 5;
@@ -12,10 +14,8 @@ const PROBE_SLOW_MS = 100;
 const PROBE_FAST_FOR_MS = 3000;
 
 /**
- * One supervised process: spawn, readiness, restart with backoff, stop. States and transitions:
- *   stopped → starting (queued or spawned) → ready
- *   starting | ready → backoff (crashed) → starting … → failed (too many crashes, or cannot spawn)
- *   any → stopped (stop requested)
+ * One supervised process: spawn, readiness, liveness once ready, restart with backoff, stop. Its states
+ * and the moves between them are the table of states.ts; every change goes through `transition`.
  */
 export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
   private state: ProcessState = 'stopped';
@@ -85,7 +85,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
   }
 
   private transition(state: ProcessState): void {
-    this.state = state;
+    this.state = nextState(this.spec.name, this.state, state);
     this.emit('change', this.status());
   }
 
@@ -106,7 +106,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
         return;
       }
     }
-    const ipc = spec.readiness.kind === 'signal';
+    const ipc = spec.ipc === true || spec.readiness.kind === 'signal';
     this.log.note(`starting: ${[spec.command, ...spec.args].join(' ')}`);
     let child: ChildProcess;
     try {
@@ -191,6 +191,61 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
     this.lastError = null;
     this.log.note('ready');
     this.transition('ready');
+    if (this.spec.liveness && this.spec.readiness.kind !== 'exit0') this.watch(this.generation, this.spec.liveness);
+  }
+
+  /**
+   * Liveness: a probe every `everyMs` while this run lasts. An answer that names something degraded
+   * (the service's /healthz answering 503) shows as `unhealthy` but is no reason to restart; no answer
+   * within `timeoutMs`, `failures` times in a row, and the process tree is killed — a hung process
+   * handles no signal — so the exit takes the normal backoff path and it is started again.
+   */
+  private watch(generation: number, policy: LivenessPolicy): void {
+    let misses = 0;
+    const current = () => generation === this.generation && this.child !== undefined && this.wanted;
+    const next = () => {
+      const timer = setTimeout(() => void round(), policy.everyMs);
+      timer.unref();
+    };
+    const round = async () => {
+      const child = this.child;
+      if (!current() || !child) return;
+      const outcome = await probeLiveness(this.spec.readiness, child, policy.timeoutMs).then(
+        (degraded) => ({ answered: true as const, degraded }),
+        (error: Error) => ({ answered: false as const, error }),
+      );
+      if (!current()) return;
+      if (outcome.answered) {
+        misses = 0;
+        this.setHealth(outcome.degraded);
+        next();
+        return;
+      }
+      misses++;
+      if (misses < policy.failures) {
+        this.setHealth(`not answering (${misses} of ${policy.failures} probes): ${outcome.error.message}`);
+        next();
+        return;
+      }
+      const { pid, startTime } = this;
+      this.setHealth(
+        `answered no liveness probe ${misses} times in a row (${outcome.error.message}); killed to restart it`,
+      );
+      this.log.note(this.lastError ?? 'unresponsive: killing its process tree');
+      if (pid !== null && startTime !== null) void killTree(pid, startTime);
+    };
+    next();
+  }
+
+  /** `ready` with nothing to say, or `unhealthy` with what is wrong; a change is announced. */
+  private setHealth(problem: string | null): void {
+    const state = problem === null ? 'ready' : 'unhealthy';
+    if (state === this.state && problem === this.lastError) return;
+    if (state === 'ready' && this.state === 'unhealthy') this.log.note('healthy again');
+    if (state === 'unhealthy' && this.state === 'ready') this.log.note(`unhealthy: ${problem}`);
+    this.lastError = problem;
+    if (state !== this.state) this.transition(state);
+    else this.emit('change', this.status());
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -243,8 +298,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
       }
       return;
     }
-    this.log.note('stopping (SIGTERM)');
-    requestStop(pid);
+    this.log.note(`stopping (${askToStop(child, pid)})`);
     let timeout: NodeJS.Timeout | undefined;
     const inTime = await Promise.race([
       this.exited.then(() => true),

@@ -94,6 +94,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       cwd,
       dependsOn: [],
       readiness: { kind: 'redis', host: '127.0.0.1', port, password: auth.password },
+      liveness: config.redis.liveness,
       port,
     });
   }
@@ -124,6 +125,9 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       ...bundled('service', 'service/main.js', SERVICE_NODE_FLAGS),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
+      liveness: config.service.liveness,
+      // Asked to stop over IPC (the graceful way on Windows too): sockets closed with 1001.
+      ipc: true,
       port: config.service.port,
     },
     {
@@ -131,6 +135,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       ...bundled('worker', 'worker/main.js'),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'signal' },
+      liveness: config.worker.liveness,
       background: true,
     },
     {
@@ -138,6 +143,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       ...bundled('beat', 'worker/beat.js'),
       dependsOn: [...redisDeps, 'migrate'],
       readiness: { kind: 'signal' },
+      liveness: config.beat.liveness,
       background: true,
     },
   );

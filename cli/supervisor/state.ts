@@ -21,7 +21,7 @@ const Pid = z.number().int().positive();
 const Time = z.number().nullable();
 const ProcessSchema = z.object({
   name: z.string(),
-  state: z.enum(['starting', 'ready', 'backoff', 'stopped', 'failed']),
+  state: z.enum(['starting', 'ready', 'unhealthy', 'backoff', 'stopped', 'failed']),
   pid: Pid.nullable(),
   start_time: Time,
   port: z.number().int().nullable(),

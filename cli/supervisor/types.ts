@@ -1,5 +1,10 @@
-/** Named states of a supervised process (SPEC §4). */
-export type ProcessState = 'starting' | 'ready' | 'backoff' | 'stopped' | 'failed';
+import type { Liveness } from '../../config/types.js';
+
+/** Named states of a supervised process (SPEC §4; the moves between them: states.ts). */
+export type ProcessState = 'starting' | 'ready' | 'unhealthy' | 'backoff' | 'stopped' | 'failed';
+
+/** Probing a ready process on (config `<process>.liveness`): killed and restarted after enough silence. */
+export type LivenessPolicy = Exclude<Liveness, false>;
 
 /** How a process proves it is ready. */
 export type Readiness =
@@ -22,6 +27,10 @@ export interface ProcessSpec {
   port?: number;
   /** Background work: runs below normal priority so the service comes up (and answers) first. */
   background?: boolean;
+  /** Probed on once ready (not for one-shot steps); false: left alone however it behaves. */
+  liveness?: LivenessPolicy | false;
+  /** A Node.js child with an IPC channel: readiness, liveness heartbeats and the shutdown request go over it. */
+  ipc?: boolean;
   /** A one-shot step may be skipped when this says there is nothing to do (migrations already applied). */
   skip?: () => Promise<boolean>;
 }

@@ -34,6 +34,7 @@ export function stateColour(chalk: ChalkInstance, state: string): string {
     case 'ready':
       return chalk.green(state);
     case 'failed':
+    case 'unhealthy':
       return chalk.red(state);
     case 'backoff':
     case 'starting':

@@ -34,7 +34,7 @@ export function renderStatusTable(rows: ProcessRow[]): string {
   for (const [index, row] of cells.entries()) {
     out.push(line(row, (v, i) => (i === 1 ? v.replace(v.trim(), stateColour(chalk, v.trim())) : v)).trimEnd());
     const source = rows[index] as ProcessRow;
-    if (source.state === 'failed' || source.state === 'backoff') {
+    if (source.state === 'failed' || source.state === 'backoff' || source.state === 'unhealthy') {
       out.push(chalk.dim(`  ↳ ${source.last_error ?? 'crashed'}; see ${source.log_file}`));
     }
   }

@@ -37,8 +37,11 @@ describe('loadConfig', () => {
     const { config, sources, file } = await loadConfig({ cwd: dir.path, env: {} });
     expect(file).toBeUndefined();
     expect(config.stateDir).toBe(join(dir.path, '.prizmai'));
-    expect(config.service).toEqual({ host: '127.0.0.1', port: 8000, allowedOrigins: [] });
-    expect(config.redis).toEqual({ port: 6390, bin: 'redis-server' });
+    const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
+    expect(config.service).toEqual({ host: '127.0.0.1', port: 8000, allowedOrigins: [], liveness });
+    expect(config.redis).toEqual({ port: 6390, bin: 'redis-server', liveness });
+    expect(config.worker.liveness).toEqual(liveness);
+    expect(config.beat.liveness).toEqual(liveness);
     expect(config.database.url).toBe(`sqlite:${join(dir.path, '.prizmai', 'prizmai.db')}`);
     expect(config.auth.registration).toBe('open');
     expect(config.stop.timeoutMs).toBe(10_000);
@@ -136,6 +139,26 @@ export default defineConfig({ service: { port }, auth: { registration: 'closed' 
       ]),
     );
     expect(problems).toHaveLength(5);
+  });
+
+  it('liveness per process: false turns it off, a partial object keeps the other defaults, a bad one is refused', async () => {
+    writeConfig('export default { service: { liveness: false }, worker: { liveness: { failures: 5 } } };', 'a.mjs');
+    const { config, sources } = await loadConfig({ cwd: dir.path, env: {}, configFile: 'a.mjs' });
+    expect(config.service.liveness).toBe(false);
+    expect(sources['service.liveness']).toBe('file');
+    expect(config.worker.liveness).toEqual({ everyMs: 5000, timeoutMs: 5000, failures: 5 });
+    expect(config.redis.liveness).toEqual({ everyMs: 5000, timeoutMs: 5000, failures: 3 });
+
+    writeConfig('export default { beat: { liveness: { everyMs: 10 } }, redis: { liveness: "off" } };', 'b.mjs');
+    const problems = await problemsOf(loadConfig({ cwd: dir.path, env: {}, configFile: 'b.mjs' }));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^beat\.liveness\.everyMs \(from the config file\): expected an integer 100–/),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^redis\.liveness \(from the config file\): expected false or \{ everyMs, timeoutMs, failures \}/,
+      ),
+    );
   });
 
   it('refuses a misspelt key and suggests the right one', async () => {

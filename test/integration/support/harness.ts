@@ -19,11 +19,12 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export function testConfig(databaseUrl: string, redisUrl: string, overrides: DeepPartial<ResolvedConfig> = {}) {
   const config: ResolvedConfig = {
     stateDir: '/nonexistent',
-    service: { host: '127.0.0.1', port: 0, allowedOrigins: [] },
-    redis: { url: redisUrl, port: 0, bin: 'redis-server' },
+    service: { host: '127.0.0.1', port: 0, allowedOrigins: [], liveness: false },
+    redis: { url: redisUrl, port: 0, bin: 'redis-server', liveness: false },
     database: { url: databaseUrl },
-    worker: { concurrency: 1, outboxSweepSeconds: 1 },
+    worker: { concurrency: 1, outboxSweepSeconds: 1, liveness: false },
     beat: {
+      liveness: false,
       schedules: {
         presenceCleanup: { everyMs: 10_000, enabled: false },
         unreadDigest: { everyMs: 60_000, enabled: false, olderThanMinutes: 60 },
