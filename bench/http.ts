@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createThrowawayPgDatabase, type ThrowawayDatabase } from '../service/db/pg-databases.js';
+import { reportLiveness } from './liveness-watch.js';
 import { BUSY_CORES } from './realtime/generator.js';
 import { otherProcessesCpu, processCpu, sleep } from './realtime/proc.js';
 import { startReferenceProcess } from './realtime/reference-process.js';
@@ -427,6 +428,7 @@ export async function runHttpBenchmark(): Promise<void> {
       reportPostgres(onPg.results.get('prizmai-pg') ?? {}, onPg.rounds.get('prizmai-pg'), pgCases);
       json.postgresql = onPg.results.get('prizmai-pg');
     }
+    reportLiveness('HTTP');
     process.stdout.write(`http-json: ${JSON.stringify(json)}\n`);
   } finally {
     await pg?.drop();

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { freePorts } from '../cli/supervisor/free-ports.js';
 import { SERVICE_NODE_FLAGS } from '../cli/supervisor/specs.js';
 import { loadConfig } from '../config/load.js';
+import { watchLiveness } from './liveness-watch.js';
 
 export interface BenchService {
   base: string;
@@ -80,10 +81,12 @@ export async function startBenchService(dir: string, databaseUrl: string, profil
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 'the service');
     const child = service;
+    const stopWatching = watchLiveness(port);
     return {
       base,
       pid: child.pid as number,
       stop: async () => {
+        await stopWatching();
         await stopChild(child);
         await stopChild(redis);
       },

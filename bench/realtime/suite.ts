@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportLiveness } from '../liveness-watch.js';
 import { seedMembers } from '../seed.js';
 import { type BenchService, startBenchService } from '../service-process.js';
 import { runGenerator } from './generator.js';
@@ -48,6 +49,7 @@ export async function runRealtimeBenchmark(): Promise<void> {
     report(results.get('reference') ?? none, results.get('prizmai') ?? none);
   } finally {
     await Promise.allSettled([reference?.stop(), service?.stop()]);
+    reportLiveness('realtime');
     rmSync(dir, { recursive: true, force: true });
   }
 }

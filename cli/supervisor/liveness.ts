@@ -15,9 +15,9 @@ let heartbeats = 0;
  * event loop (service/lifecycle.ts), so a blocked loop or a stopped process answers nothing. The pong
  * may name what is degraded (`{degraded: "Redis reconnecting"}`).
  */
-export function heartbeat(child: ChildProcess, timeoutMs: number): Promise<Degraded> {
+export function heartbeat(child: ChildProcess | undefined, timeoutMs: number): Promise<Degraded> {
   return new Promise((resolve, reject) => {
-    if (!child.connected) {
+    if (!child?.connected) {
       reject(new Error('its IPC channel is closed'));
       return;
     }
@@ -46,7 +46,11 @@ export function heartbeat(child: ChildProcess, timeoutMs: number): Promise<Degra
 }
 
 /** One liveness probe of a ready process, as its readiness kind says. */
-export function probeLiveness(readiness: Readiness, child: ChildProcess, timeoutMs: number): Promise<Degraded> {
+export function probeLiveness(
+  readiness: Readiness,
+  child: ChildProcess | undefined,
+  timeoutMs: number,
+): Promise<Degraded> {
   switch (readiness.kind) {
     case 'redis':
       return pingRedis(readiness.host, readiness.port, timeoutMs, readiness.password).then(() => null);
