@@ -1,5 +1,7 @@
-// Supervisor benchmark: medians over repeated runs of start → ready, stop → gone, worker kill -9 →
-// ready again, and one `prizmai status --json`, each against the real built CLI and real processes.
+// Supervisor benchmark: medians over repeated runs of start → ready (a migrated project, and a fresh
+// one), stop → gone, worker kill -9 → ready again, and one `prizmai status --json`, each against the
+// real built CLI and real processes — and, in the same run, their floor (supervisor-floor.ts) and
+// `node -e 0`, with prizmai's ratio to each.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { send } from '../cli/supervisor/client.js';
 import { freePorts } from '../cli/supervisor/free-ports.js';
-import { statePaths } from '../cli/supervisor/paths.js';
 import type { StackStatus } from '../cli/supervisor/types.js';
+import { floorRun, nodeNothing, projectSpecs } from './supervisor-floor.js';
 
 const bin = fileURLToPath(new URL('../../bin/prizmai.js', import.meta.url));
 
@@ -45,27 +47,40 @@ export async function runSupervisorBenchmark(runs = Number(process.env.PRIZMAI_B
     `const ports: { service: number; redis: number } = { service: ${servicePort}, redis: ${redisPort} };
 export default { service: { port: ports.service }, redis: { port: ports.redis } };\n`,
   );
-  const flags: string[] = [];
   const times = {
     start: [] as number[],
-    coldStart: [] as number[],
+    freshStart: [] as number[],
     stop: [] as number[],
     crash: [] as number[],
     status: [] as number[],
+    floor: [] as number[],
+    freshFloor: [] as number[],
+    floorKill: [] as number[],
+    floorWorker: [] as number[],
+    node: [] as number[],
+  };
+  const start = async (into: number[]) => {
+    const started = await cli(['start']);
+    if (started.code !== 0) throw new Error(`prizmai start failed:\n${started.stderr}`);
+    into.push(started.ms);
   };
   try {
     // The first start applies the migrations, and its processes write their code caches once they have
     // run for 1.5 s: the measured starts are those of a project that has run before.
-    const first = await cli(['start', ...flags]);
-    if (first.code !== 0) throw new Error(`prizmai start failed:\n${first.stderr}`);
+    await start([]);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    await cli(['stop', ...flags]);
+    await cli(['stop']);
+    // The floor of a migrated project runs what prizmai runs for it: not the migrate step, which it skips.
+    const migrated = (await projectSpecs(projectDir)).filter((spec) => spec.name !== 'migrate');
     for (let i = 0; i < runs; i++) {
-      const start = await cli(['start', ...flags]);
-      if (start.code !== 0) throw new Error(`prizmai start failed:\n${start.stderr}`);
-      times.start.push(start.ms);
+      const floor = await floorRun(migrated, projectDir);
+      times.floor.push(floor.readyMs);
+      times.floorKill.push(floor.killMs);
+      times.floorWorker.push(floor.workerMs);
+      times.node.push(await nodeNothing());
 
-      const st = await cli(['status', '--json', ...flags]);
+      await start(times.start);
+      const st = await cli(['status', '--json']);
       if (st.code !== 0) throw new Error(`prizmai status exited ${st.code}:\n${st.stdout}${st.stderr}`);
       times.status.push(st.ms);
 
@@ -81,34 +96,41 @@ export default { service: { port: ports.service }, redis: { port: ports.redis } 
       }
       times.crash.push(performance.now() - killedAt);
 
-      const stop = await cli(['stop', ...flags]);
+      const stop = await cli(['stop']);
       if (stop.code !== 0) throw new Error(`prizmai stop failed:\n${stop.stderr}`);
       times.stop.push(stop.ms);
     }
-    // A project's very first start, before the processes have written their V8 code caches.
+    // A project's very first start: no database, no code caches — its migrations applied on the way.
     for (let i = 0; i < runs; i++) {
-      rmSync(statePaths(stateDir).codeCacheDir, { recursive: true, force: true });
-      const start = await cli(['start', ...flags]);
-      if (start.code !== 0) throw new Error(`prizmai start failed:\n${start.stderr}`);
-      times.coldStart.push(start.ms);
-      await cli(['stop', ...flags]);
+      rmSync(stateDir, { recursive: true, force: true });
+      times.freshFloor.push((await floorRun(await projectSpecs(projectDir), projectDir)).readyMs);
+      rmSync(stateDir, { recursive: true, force: true });
+      await start(times.freshStart);
+      await cli(['stop']);
     }
   } finally {
-    await cli(['stop', ...flags]);
+    await cli(['stop']);
     rmSync(projectDir, { recursive: true, force: true });
   }
-  const row = (label: string, values: number[], target: number) =>
-    `  ${label.padEnd(28)} median ${median(values).toFixed(0).padStart(5)} ms   (target < ${target} ms; runs: ${values
-      .map((v) => v.toFixed(0))
-      .join(', ')})`;
+  const m = Object.fromEntries(Object.entries(times).map(([key, values]) => [key, median(values)])) as Record<
+    keyof typeof times,
+    number
+  >;
+  const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
+  const line = (label: string, value: number, floorLabel: string, floor: number, target: number | null) => {
+    const ratio = value / floor;
+    const verdict = target === null ? '' : ratio <= target ? `  ✓ target ≤ ${target}×` : `  ✗ target ≤ ${target}×`;
+    return `  ${label.padEnd(30)} ${ms(value)}   ${floorLabel.padEnd(34)} ${ms(floor)}   ${ratio.toFixed(2)}×${verdict}`;
+  };
   process.stdout.write(
     [
-      `supervisor (${runs} runs, medians)`,
-      row('start → every process ready', times.start, 1000),
-      row('start, before code caches', times.coldStart, 1000),
-      row('stop → every process gone', times.stop, 250),
-      row('worker kill -9 → ready', times.crash, 350),
-      row('prizmai status --json', times.status, 200),
+      `supervisor (${runs} runs, medians; the floor is the same commands spawned at once by a bare script)`,
+      line('start → every process ready', m.start, 'floor: a script spawns all, waits', m.floor, 1.5),
+      line('fresh project start (migrates)', m.freshStart, 'floor: the same, fresh project', m.freshFloor, 1.5),
+      line('stop → every process gone', m.stop, 'floor: a script SIGTERMs all, waits', m.floorKill, 2),
+      line('worker kill -9 → ready', m.crash, 'floor: worker spawned → ready', m.floorWorker, null),
+      line('prizmai status --json', m.status, 'node -e 0', m.node, 2),
+      `  runs (ms): start ${times.start.map((v) => v.toFixed(0)).join(', ')}; floor ${times.floor.map((v) => v.toFixed(0)).join(', ')}`,
       '',
     ].join('\n'),
   );

@@ -1,6 +1,6 @@
 // The CLI's side of the control channel: find the state dir, talk to the daemon, spawn one.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import { controlPath, daemonSpawnOptions, isSameProcess, pidExists } from '../platform.js';
 import { DAEMON_NAMES_ENV } from './daemon-env.js';
 import { type Command, call, DaemonError, DaemonUnreachable } from './ipc.js';
-import { statePaths } from './paths.js';
+import { CODE_CACHE_DIR_ENV, statePaths } from './paths.js';
 import { packageVersion } from './version.js';
 
 export interface StateDirOptions {
@@ -70,6 +70,14 @@ export function versionMismatch(daemonVersion: string): CliError | undefined {
 }
 
 const daemonEntry = fileURLToPath(new URL('./daemon.js', import.meta.url));
+const daemonBundle = fileURLToPath(new URL('../../bundles/daemon.cjs', import.meta.url));
+const bundleLoader = fileURLToPath(new URL('./bundle-loader.js', import.meta.url));
+
+/** The daemon's command line: its one-file build through the code cache when built (a quicker start). */
+function daemonCommand(stateDir: string): { args: string[]; env: Record<string, string> } {
+  if (!existsSync(daemonBundle)) return { args: [daemonEntry], env: {} };
+  return { args: [bundleLoader, daemonBundle], env: { [CODE_CACHE_DIR_ENV]: statePaths(stateDir).codeCacheDir } };
+}
 
 /** Starts the daemon detached and resolves once its control channel listens (or it refused). */
 export function spawnDaemon(
@@ -81,9 +89,15 @@ export function spawnDaemon(
   mkdirSync(logsDir, { recursive: true, mode: 0o700 });
   const out = openSync(daemonLog, 'a', 0o600);
   try {
-    const child = spawn(process.execPath, [daemonEntry], {
+    const command = daemonCommand(config.stateDir);
+    const child = spawn(process.execPath, command.args, {
       cwd: config.stateDir,
-      env: { ...env, [RESOLVED_CONFIG_ENV]: JSON.stringify(config), [DAEMON_NAMES_ENV]: JSON.stringify(names) },
+      env: {
+        ...env,
+        ...command.env,
+        [RESOLVED_CONFIG_ENV]: JSON.stringify(config),
+        [DAEMON_NAMES_ENV]: JSON.stringify(names),
+      },
       stdio: ['ignore', out, out, 'ipc'],
       ...daemonSpawnOptions,
     });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import { requireCjs } from '../../service/cjs.js';
 import type { ProcessStatus } from './types.js';
 
 /** `<stateDir>/supervisor.json`: what `status` and `stop` need when the daemon is gone. */
@@ -17,32 +17,41 @@ export interface StateFile {
   updated_at: string;
 }
 
-const Pid = z.number().int().positive();
-const Time = z.number().nullable();
-const ProcessSchema = z.object({
-  name: z.string(),
-  state: z.enum(['starting', 'ready', 'unhealthy', 'backoff', 'stopped', 'failed']),
-  pid: Pid.nullable(),
-  start_time: Time,
-  port: z.number().int().nullable(),
-  started_at: Time,
-  restarts: z.number().int(),
-  exit_code: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  last_error: z.string().nullable(),
-  log_file: z.string(),
-});
-const StateSchema = z.object({
-  version: z.string(),
-  daemon: z.object({ pid: Pid, start_time: Time, foreground: z.boolean() }),
-  control: z.string(),
-  url: z.string().nullable(),
-  redis_url: z.string(),
-  database_url: z.string(),
-  stop_timeout_ms: z.number(),
-  processes: z.array(ProcessSchema),
-  updated_at: z.string(),
-});
+/**
+ * The state file's schema, built on first use: most commands (status with a live daemon, stop) never
+ * read the file, and zod is the largest thing the CLI would otherwise load for them.
+ */
+let stateSchema: ReturnType<typeof buildStateSchema> | undefined;
+function buildStateSchema() {
+  const { z } = requireCjs('zod') as typeof import('zod');
+  const Pid = z.number().int().positive();
+  const Time = z.number().nullable();
+  const ProcessSchema = z.object({
+    name: z.string(),
+    state: z.enum(['starting', 'ready', 'unhealthy', 'backoff', 'stopped', 'failed']),
+    pid: Pid.nullable(),
+    start_time: Time,
+    port: z.number().int().nullable(),
+    started_at: Time,
+    restarts: z.number().int(),
+    exit_code: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    last_error: z.string().nullable(),
+    log_file: z.string(),
+  });
+  const StateSchema = z.object({
+    version: z.string(),
+    daemon: z.object({ pid: Pid, start_time: Time, foreground: z.boolean() }),
+    control: z.string(),
+    url: z.string().nullable(),
+    redis_url: z.string(),
+    database_url: z.string(),
+    stop_timeout_ms: z.number(),
+    processes: z.array(ProcessSchema),
+    updated_at: z.string(),
+  });
+  return StateSchema;
+}
 
 export type StateRead =
   | { kind: 'missing' }
@@ -87,7 +96,8 @@ export function readState(path: string): StateRead {
   } catch (error) {
     return { kind: 'corrupt', path, problem: `not JSON (${(error as Error).message})`, salvaged: salvage(text) };
   }
-  const result = StateSchema.safeParse(json);
+  stateSchema ??= buildStateSchema();
+  const result = stateSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'the file';

@@ -94,9 +94,11 @@ describe('prizmai config', () => {
     });
     expect(result.exitCode, result.stderr).toBe(0);
     const { config, sources } = JSON.parse(result.stdout);
-    expect(config.service).toEqual({ host: '127.0.0.2', port: 9003, allowedOrigins: [] });
-    expect(config.redis).toEqual({ url: null, port: 7002, bin: 'redis-server' });
+    const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
+    expect(config.service).toEqual({ host: '127.0.0.2', port: 9003, allowedOrigins: [], liveness });
+    expect(config.redis).toEqual({ url: null, port: 7002, bin: 'redis-server', liveness });
     expect(sources).toMatchObject({
+      'service.liveness.everyMs': 'default',
       'service.port': 'flag',
       'redis.port': 'env',
       'service.host': 'file',
