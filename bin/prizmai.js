@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The launcher: everything else lives in the compiled CLI (built by `npm install` via `prepare`) — the
 // one-file build through its V8 code cache when there is one (a third of the start-up), else the modules.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,10 @@ if (!existsSync(entry)) {
 let main;
 if (existsSync(bundle) && !process.sourceMapsEnabled) {
   const { runBundle } = await import(new URL('../dist/cli/supervisor/bundle-runner.js', import.meta.url).href);
-  // The cache is per user (the temporary folder), written as the first command exits.
-  main = runBundle(bundle, join(tmpdir(), `prizmai-cache-${process.getuid?.() ?? 'user'}`), 'atExit').main;
+  // The cache is per user and installation (the temporary folder), written as the first command exits.
+  const installation = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  const cacheDir = join(tmpdir(), `prizmai-cache-${process.getuid?.() ?? 'user'}`, installation);
+  main = runBundle(bundle, cacheDir, 'atExit').main;
 } else {
   main = (await import(entry.href)).main;
 }
