@@ -10,7 +10,13 @@ const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
 /** Every key of SPEC §3 with its default; `database.url` is derived from `stateDir` when unset. */
 export const defaults = {
   stateDir: '.prizmai',
-  service: { host: '127.0.0.1', port: 8000, allowedOrigins: [] as string[], liveness: liveness as Liveness },
+  service: {
+    host: '127.0.0.1',
+    port: 8000,
+    allowedOrigins: [] as string[],
+    instances: 1,
+    liveness: liveness as Liveness,
+  },
   redis: { port: 6390, bin: 'redis-server', liveness: liveness as Liveness },
   database: {},
   worker: { concurrency: 8, outboxSweepSeconds: 5, liveness: liveness as Liveness },

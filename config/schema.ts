@@ -37,6 +37,7 @@ export const configSchema = z.strictObject({
     host: text('a host name or IP address'),
     port: integer(1, 65535),
     allowedOrigins: z.array(text('an origin such as https://example.com'), { error: 'expected a list of origins' }),
+    instances: integer(1, 64),
     liveness,
   }),
   redis: z.strictObject({

@@ -12,6 +12,8 @@ export interface ResolvedConfig {
     host: string;
     port: number;
     allowedOrigins: string[];
+    /** Service processes sharing `port` (node:cluster workers of the supervisor), shown as service.1 … service.N. */
+    instances: number;
     liveness: Liveness;
   };
   redis: {

@@ -1,4 +1,5 @@
 // The start and stop of the long-running processes (service, worker, beat), written once.
+import cluster from 'node:cluster';
 
 /** Runs a process's `main`; a start-up failure is printed and exits 1, so the supervisor sees it. */
 export function runProcess(name: string, main: () => Promise<void>): void {
@@ -6,6 +7,11 @@ export function runProcess(name: string, main: () => Promise<void>): void {
     process.stderr.write(`${name} failed to start: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   });
+}
+
+/** Whether this process is one of several service instances (a node:cluster worker of the supervisor). */
+export function isClusterInstance(): boolean {
+  return cluster.isWorker && process.connected;
 }
 
 /** A message from the supervisor over the IPC channel (when the process has one). */

@@ -5,8 +5,8 @@ import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { requireCjs } from './cjs.js';
-import { connectDatabase } from './db/database.js';
-import { runProcess, stopOnSignals } from './lifecycle.js';
+import { connectDatabase, type Database, ping } from './db/database.js';
+import { answerHeartbeats, isClusterInstance, redisDegraded, runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { attachWebSockets } from './realtime/upgrade.js';
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   const app = createApp({ config, db, redis, mentions, logger, domain });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
+    // One of several instances behind a shared port: ready is said over IPC, once the database and
+    // Redis answer (what /healthz would check; the shared port cannot tell the instances apart).
+    if (isClusterInstance()) void reportReadyOnceHealthy(db, redis);
     // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
     setTimeout(() => mentions.preload(), 1000).unref();
   });
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     connectionsPerUser: config.limits.connectionsPerUser,
   });
 
+  answerHeartbeats(redisDegraded([redis]));
   stopOnSignals(
     (signal) => logger.info('service stopping', { signal }),
     [
@@ -52,6 +56,21 @@ async function main(): Promise<void> {
       [() => db.close(), () => redis.quit(), () => publisher.quit()],
     ],
   );
+}
+
+/** Says `ready` to the supervisor once a database ping and a Redis PING succeed (tried every 100 ms). */
+async function reportReadyOnceHealthy(db: Database, redis: RedisClient): Promise<void> {
+  for (;;) {
+    const healthy = await Promise.all([ping(db), redis.ping()]).then(
+      () => true,
+      () => false,
+    );
+    if (healthy) {
+      process.send?.({ type: 'ready' });
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 runProcess('service', main);

@@ -32,14 +32,19 @@ export async function run(names: unknown, ...args: unknown[]): Promise<number> {
   const stateDir = await locateStateDir(options);
   const { logsDir } = statePaths(stateDir);
   const known = loggedNames(logsDir);
-  const list = (names as string[] | undefined)?.length ? (names as string[]) : known;
-  for (const name of list) {
-    if (!known.includes(name)) {
+  const list: string[] = [];
+  for (const name of (names as string[] | undefined)?.length ? (names as string[]) : known) {
+    // `service` means every instance's log (service.1 …) when there are several.
+    const matched = known.includes(name)
+      ? [name]
+      : known.filter((log) => log.startsWith(`${name}.`) && /^\d+$/.test(log.slice(name.length + 1)));
+    if (matched.length === 0) {
       throw new CliError(
         `no log for "${name}" in ${logsDir}${known.length ? `; there are logs of ${known.join(', ')}` : ''}`,
         ExitCode.usage,
       );
     }
+    list.push(...matched);
   }
   const count = options.lines === undefined ? 100 : Number(options.lines);
   if (!Number.isInteger(count) || count < 0) {

@@ -124,13 +124,15 @@ export async function hostSupervisor(options: HostOptions): Promise<Host> {
   };
 
   const handle = async (request: ControlRequest, emit: (event: unknown) => void): Promise<unknown> => {
-    const names = request.names ?? [];
-    for (const name of names) {
-      if (!supervisor.processes.has(name)) {
+    const names: string[] = [];
+    for (const name of request.names ?? []) {
+      const matched = supervisor.expand(name);
+      if (matched.length === 0) {
         throw Object.assign(new Error(`unknown process "${name}"; known: ${supervisor.names().join(', ')}`), {
           code: 'usage',
         });
       }
+      names.push(...matched);
     }
     const mutating = request.command !== 'hello' && request.command !== 'status' && request.command !== 'shutdown';
     if (mutating && request.version !== packageVersion()) {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { askToStop, childSpawnOptions, killTree, lowerPriority, processStartTime } from '../platform.js';
 import { Backoff } from './backoff.js';
+import { forkInstance } from './cluster.js';
 import { probeLiveness } from './liveness.js';
 import type { ProcessLog } from './log-writer.js';
 import { anyHost, getHealth, pingRedis } from './probes.js';
@@ -110,12 +111,14 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
     this.log.note(`starting: ${[spec.command, ...spec.args].join(' ')}`);
     let child: ChildProcess;
     try {
-      child = spawn(spec.command, spec.args, {
-        cwd: spec.cwd,
-        env: spec.env,
-        stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-        ...childSpawnOptions,
-      });
+      child = spec.cluster
+        ? forkInstance(spec)
+        : spawn(spec.command, spec.args, {
+            cwd: spec.cwd,
+            env: spec.env,
+            stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+            ...childSpawnOptions,
+          });
     } catch (error) {
       this.cannotSpawn(error as Error);
       return;
@@ -144,7 +147,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
     this.startedAt = Date.now();
     this.emit('change', this.status());
     child.on('message', (message: unknown) => {
-      if ((message as { type?: string })?.type === 'ready' && generation === this.generation) this.becomeReady();
+      const ready = (message as { type?: string })?.type === 'ready' && spec.readiness.kind === 'signal';
+      if (ready && generation === this.generation) this.becomeReady();
     });
     child.once('exit', (code, signal) => {
       this.child = undefined;

@@ -38,6 +38,36 @@ function managedRedisConfigFile(stateDir: string): { file: string; password: str
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
 
+/**
+ * The service: one process probed over HTTP, or `service.instances` node:cluster workers sharing the
+ * port (service.1 … service.N), each ready and probed over its IPC channel, since the shared port
+ * cannot tell one from another.
+ */
+function serviceSpecs(
+  config: ResolvedConfig,
+  command: Pick<ProcessSpec, 'command' | 'args' | 'env' | 'cwd'>,
+  dependsOn: string[],
+): ProcessSpec[] {
+  // Asked to stop over IPC (the graceful way on Windows too): sockets closed with 1001.
+  const common = { ...command, dependsOn, liveness: config.service.liveness, ipc: true, port: config.service.port };
+  const { instances } = config.service;
+  if (instances === 1) {
+    const readiness = {
+      kind: 'http',
+      hosts: probeHosts(config.service.host),
+      port: config.service.port,
+      path: '/healthz',
+    };
+    return [{ name: 'service', ...common, readiness: readiness as ProcessSpec['readiness'] }];
+  }
+  return Array.from({ length: instances }, (_, i) => ({
+    name: `service.${i + 1}`,
+    ...common,
+    cluster: true,
+    readiness: { kind: 'signal' } as const,
+  }));
+}
+
 /** The processes of the stack, in dependency order: redis → migrate → service, worker, beat. */
 export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): ProcessSpec[] {
   const childEnv: Record<string, string> = {};
@@ -120,16 +150,7 @@ export function stackSpecs(config: ResolvedConfig, env: NodeJS.ProcessEnv = proc
       readiness: { kind: 'exit0' },
       skip: async () => !(await pendingMigrations()),
     },
-    {
-      name: 'service',
-      ...bundled('service', 'service/main.js', SERVICE_NODE_FLAGS),
-      dependsOn: [...redisDeps, 'migrate'],
-      readiness: { kind: 'http', hosts: probeHosts(config.service.host), port: config.service.port, path: '/healthz' },
-      liveness: config.service.liveness,
-      // Asked to stop over IPC (the graceful way on Windows too): sockets closed with 1001.
-      ipc: true,
-      port: config.service.port,
-    },
+    ...serviceSpecs(config, bundled('service', 'service/main.js', SERVICE_NODE_FLAGS), [...redisDeps, 'migrate']),
     {
       name: 'worker',
       ...bundled('worker', 'worker/main.js'),

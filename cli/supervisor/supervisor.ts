@@ -43,6 +43,12 @@ export class Supervisor extends EventEmitter<{ change: [ProcessStatus] }> {
     return this.specs.map((s) => s.name);
   }
 
+  /** The processes a name given by a user means: itself, or every instance (`service` → service.1 …). */
+  expand(name: string): string[] {
+    if (this.processes.has(name)) return [name];
+    return this.names().filter((known) => known.startsWith(`${name}.`) && /^\d+$/.test(known.slice(name.length + 1)));
+  }
+
   statuses(): ProcessStatus[] {
     return [...this.processes.values()].map((p) => p.status());
   }
@@ -60,7 +66,7 @@ export class Supervisor extends EventEmitter<{ change: [ProcessStatus] }> {
     const add = (name: string) => {
       if (wanted.has(name)) return;
       wanted.add(name);
-      for (const dep of this.get(name).spec.dependsOn) add(dep);
+      for (const dep of this.get(name).spec.dependsOn) for (const one of this.expand(dep)) add(one);
     };
     for (const name of names) add(name);
     return this.names().filter((n) => wanted.has(n));

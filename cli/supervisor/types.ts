@@ -29,6 +29,8 @@ export interface ProcessSpec {
   background?: boolean;
   /** Probed on once ready (not for one-shot steps); false: left alone however it behaves. */
   liveness?: LivenessPolicy | false;
+  /** One of `service.instances`: forked by node:cluster, sharing the service port (cluster.ts). */
+  cluster?: boolean;
   /** A Node.js child with an IPC channel: readiness, liveness heartbeats and the shutdown request go over it. */
   ipc?: boolean;
   /** A one-shot step may be skipped when this says there is nothing to do (migrations already applied). */
