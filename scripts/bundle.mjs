@@ -32,8 +32,8 @@ function requirable(path, resolveDir) {
   }
 }
 
-/** Packages most commands load (argument parsing, the state file's and the config's schemas): bundled. */
-const ON_EVERY_PATH = new Set(['commander', 'zod']);
+/** Packages every command loads (argument parsing): bundled. */
+const ON_EVERY_PATH = new Set(['commander']);
 const packageOf = (path) =>
   path
     .split('/')
@@ -61,7 +61,7 @@ const common = {
 
 /**
  * `ownPackagesOnly`: the CLI and its daemon run a command and exit, so their bundle holds our code, the
- * packages nearly every command loads (commander, zod) and those Node 20 cannot `require` (ES modules:
+ * package every command loads (commander) and those Node 20 cannot `require` (ES modules:
  * chalk, ora, execa); every other package is
  * required from node_modules only by the command that needs it (the ORM for `users add`, BullMQ for
  * `jobs`), and `status` reads a bundle of a few hundred KB, not megabytes.

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import { requireCjs } from '../../service/cjs.js';
 import type { ProcessStatus } from './types.js';
 
 /** `<stateDir>/supervisor.json`: what `status` and `stop` need when the daemon is gone. */
@@ -19,10 +19,11 @@ export interface StateFile {
 
 /**
  * The state file's schema, built on first use: most commands (status with a live daemon, stop) never
- * read the file, and building zod schemas is a good part of what those commands would spend.
+ * read the file, and zod is the largest package the CLI would otherwise load for them.
  */
 let stateSchema: ReturnType<typeof buildStateSchema> | undefined;
 function buildStateSchema() {
+  const { z } = requireCjs('zod') as typeof import('zod');
   const Pid = z.number().int().positive();
   const Time = z.number().nullable();
   const ProcessSchema = z.object({
