@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     expect(file).toBeUndefined();
     expect(config.stateDir).toBe(join(dir.path, '.prizmai'));
     const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
-    expect(config.service).toEqual({ host: '127.0.0.1', port: 8000, allowedOrigins: [], liveness });
+    expect(config.service).toEqual({ host: '127.0.0.1', port: 8000, allowedOrigins: [], instances: 1, liveness });
     expect(config.redis).toEqual({ port: 6390, bin: 'redis-server', liveness });
     expect(config.worker.liveness).toEqual(liveness);
     expect(config.beat.liveness).toEqual(liveness);
