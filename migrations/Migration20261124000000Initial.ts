@@ -1,8 +1,8 @@
-import { Migration } from "@mikro-orm/migrations";
+import { DialectMigration, type DialectStatements } from "./dialect-migration.js";
 
 // Generated from service/db/entities.ts by MikroORM's schema generator, once per dialect, so one
 // migration serves SQLite and PostgreSQL alike. The schema test checks it still matches the entities.
-const statements = {
+const statements: DialectStatements = {
   sqlite: {
     up: [
       "create table `users` (`id` integer not null primary key autoincrement, `username` text not null, `username_key` text not null, `display_name` text not null, `password_hash` text null, `created_at` datetime not null);",
@@ -160,16 +160,6 @@ const statements = {
   },
 };
 
-export class Migration20261124000000Initial extends Migration {
-  private get dialect(): keyof typeof statements {
-    return this.getKnex().client.dialect === "postgresql" ? "postgresql" : "sqlite";
-  }
-
-  override up(): void {
-    for (const sql of statements[this.dialect].up) this.addSql(sql);
-  }
-
-  override down(): void {
-    for (const sql of statements[this.dialect].down) this.addSql(sql);
-  }
+export class Migration20261124000000Initial extends DialectMigration {
+  protected readonly statements = statements;
 }

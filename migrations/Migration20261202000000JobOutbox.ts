@@ -1,8 +1,8 @@
-import { Migration } from "@mikro-orm/migrations";
+import { DialectMigration, type DialectStatements } from "./dialect-migration.js";
 
 // Generated from service/db/entities.ts (JobOutbox) by MikroORM's schema generator, once per dialect;
 // the schema test checks the migrated database still matches the entities.
-const statements = {
+const statements: DialectStatements = {
   sqlite: {
     up: [
       "create table `job_outbox` (`id` integer not null primary key autoincrement, `job_id` text not null, `payload` text not null, `created_at` datetime not null);",
@@ -19,16 +19,6 @@ const statements = {
   },
 };
 
-export class Migration20261202000000JobOutbox extends Migration {
-  private get dialect(): keyof typeof statements {
-    return this.getKnex().client.dialect === "postgresql" ? "postgresql" : "sqlite";
-  }
-
-  override up(): void {
-    for (const sql of statements[this.dialect].up) this.addSql(sql);
-  }
-
-  override down(): void {
-    for (const sql of statements[this.dialect].down) this.addSql(sql);
-  }
+export class Migration20261202000000JobOutbox extends DialectMigration {
+  protected readonly statements = statements;
 }
