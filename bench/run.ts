@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other (they share 2 cores), each printing its figures;
 // `node dist/bench/run.js <name>` runs one.
 import { runHttpBenchmark } from './http.js';
+import { runInstancesBenchmark } from './instances.js';
 import { runRealtimeBenchmark } from './realtime/suite.js';
 import { runSupervisorBenchmark } from './supervisor.js';
 
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   supervisor: () => runSupervisorBenchmark(),
   http: () => runHttpBenchmark(),
   realtime: () => runRealtimeBenchmark(),
+  instances: () => runInstancesBenchmark(),
 };
 
 if (only && !(only in benchmarks)) {
