@@ -98,6 +98,11 @@ export function buildProgram(): Command {
   // The chat commands (SPEC §9).
   addChatCommands(program);
 
+  program
+    .command('completion <shell>')
+    .description('print a completion script for bash, zsh or fish (see the README)')
+    .action(lazy(() => import('./commands/completion.js')));
+
   return program;
 }
 
