@@ -61,11 +61,10 @@ function ready(spec: ProcessSpec, child: ChildProcess): Promise<void> {
 }
 
 function launch(spec: ProcessSpec): ChildProcess {
-  const ipc = spec.ipc === true || spec.readiness.kind === 'signal';
   return spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
-    stdio: ipc ? ['ignore', 'ignore', 'ignore', 'ipc'] : 'ignore',
+    stdio: spec.ipc ? ['ignore', 'ignore', 'ignore', 'ipc'] : 'ignore',
   });
 }
 

@@ -107,7 +107,6 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
         return;
       }
     }
-    const ipc = spec.ipc === true || spec.readiness.kind === 'signal';
     this.log.note(`starting: ${[spec.command, ...spec.args].join(' ')}`);
     let child: ChildProcess;
     try {
@@ -116,7 +115,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ProcessStatus] }> {
         : spawn(spec.command, spec.args, {
             cwd: spec.cwd,
             env: spec.env,
-            stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+            stdio: spec.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
             ...childSpawnOptions,
           });
     } catch (error) {

@@ -31,7 +31,10 @@ export interface ProcessSpec {
   liveness?: LivenessPolicy | false;
   /** One of `service.instances`: forked by node:cluster, sharing the service port (cluster.ts). */
   cluster?: boolean;
-  /** A Node.js child with an IPC channel: readiness, liveness heartbeats and the shutdown request go over it. */
+  /**
+   * A Node.js child with an IPC channel: readiness (`signal`), liveness heartbeats and the shutdown
+   * request go over it. Every spec with `signal` readiness needs it.
+   */
   ipc?: boolean;
   /** A one-shot step may be skipped when this says there is nothing to do (migrations already applied). */
   skip?: () => Promise<boolean>;
