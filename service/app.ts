@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
-import { type Database, ping } from './db/database.js';
+import type { Database } from './db/database.js';
 import type { DomainDeps } from './domain/deps.js';
+import { checkHealth } from './health.js';
 import { bodyLimit } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
 import { notFoundHandler, onError } from './http/on-error.js';
@@ -26,24 +27,6 @@ export interface AppDeps {
   logger?: Logger;
   /** The use cases' side effects, when the caller shares them (with the WebSocket endpoint). */
   domain?: DomainDeps;
-}
-
-/** `/healthz` answers within this, whatever its dependencies do. */
-const PROBE_DEADLINE_MS = 1000;
-
-async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_DEADLINE_MS} ms`)), PROBE_DEADLINE_MS);
-  });
-  try {
-    await Promise.race([check(), deadline]);
-    return 'ok';
-  } catch (error) {
-    return `down: ${(error as Error).message}`;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const Health = z.object({ status: z.string(), db: z.string(), redis: z.string() });
@@ -71,8 +54,7 @@ export function createApp(deps: AppDeps) {
         responses: { 200: json(Health, 'Everything is up'), 503: json(Health, 'Names what is down') },
       }),
       async (c) => {
-        const [db, redis] = await Promise.all([probe(() => ping(deps.db)), probe(() => deps.redis.ping())]);
-        const ok = db === 'ok' && redis === 'ok';
+        const { ok, db, redis } = await checkHealth(deps.db, deps.redis);
         return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
       },
     );

@@ -5,7 +5,8 @@ import { redisUrlFor } from '../config/managed-redis.js';
 import { loadRuntimeConfig } from '../config/runtime.js';
 import { createApp } from './app.js';
 import { requireCjs } from './cjs.js';
-import { connectDatabase, type Database, ping } from './db/database.js';
+import { connectDatabase, type Database } from './db/database.js';
+import { checkHealth } from './health.js';
 import { answerHeartbeats, isClusterInstance, redisDegraded, runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
 import { bullMentionQueue } from './queue/mentions.js';
@@ -58,19 +59,10 @@ async function main(): Promise<void> {
   );
 }
 
-/** Says `ready` to the supervisor once a database ping and a Redis PING succeed (tried every 100 ms). */
+/** Says `ready` to the supervisor once the database and Redis answer (checked every 100 ms). */
 async function reportReadyOnceHealthy(db: Database, redis: RedisClient): Promise<void> {
-  for (;;) {
-    const healthy = await Promise.all([ping(db), redis.ping()]).then(
-      () => true,
-      () => false,
-    );
-    if (healthy) {
-      process.send?.({ type: 'ready' });
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  while (!(await checkHealth(db, redis)).ok) await new Promise((resolve) => setTimeout(resolve, 100));
+  process.send?.({ type: 'ready' });
 }
 
 runProcess('service', main);
