@@ -1,8 +1,6 @@
 // `prizmai stop` asks each Node.js child to stop over its IPC channel (issue #9): the service closes its
 // WebSockets with 1001 (going away), and a worker in the middle of a job finishes it before it exits —
 // a real stack, a real job held up by a real SQLite lock another process holds.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,11 +10,11 @@ import { connectDatabase } from '../../service/db/database.js';
 import { MENTION_QUEUE } from '../../service/queue/names.js';
 import { alive, createStack, type TestStack } from '../fixtures/cli.js';
 import { eventually } from '../fixtures/eventually.js';
+import { holdSqliteWriteLock } from '../fixtures/sqlite-contender.js';
 import { connectClient } from '../fixtures/ws-client.js';
 
 let stack: TestStack;
 let base: string;
-const children: ChildProcess[] = [];
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are probed field by field
 async function api(method: string, path: string, token?: string, json?: unknown): Promise<any> {
@@ -30,28 +28,6 @@ async function api(method: string, path: string, token?: string, json?: unknown)
   return body;
 }
 
-/** Another process holding SQLite's write lock for `ms` (a long transaction), once it has it. */
-async function holdWriteLock(dbPath: string, ms: number): Promise<ChildProcess> {
-  const script = `const db = new (require(process.env.BETTER_SQLITE3))(process.env.DB_PATH);
-db.exec('BEGIN IMMEDIATE'); process.send('locked');
-setTimeout(() => { db.exec('COMMIT'); process.exit(0); }, Number(process.env.MS));`;
-  const child = spawn(process.execPath, ['-e', script], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      BETTER_SQLITE3: createRequire(import.meta.url).resolve('better-sqlite3'),
-      DB_PATH: dbPath,
-      MS: String(ms),
-    },
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-  });
-  return child;
-}
-
 beforeAll(async () => {
   stack = await createStack();
   const start = await stack.cli(['start']);
@@ -60,7 +36,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await stack?.cleanup();
 });
 
@@ -85,14 +60,16 @@ describe('a graceful stop', () => {
     redis.on('error', () => {}); // refused once the stack's Redis stops
     const queue = new Queue(MENTION_QUEUE, { connection: redis });
     const dbPath = join(stack.stateDir, 'prizmai.db');
-    let lockHolder: ChildProcess | undefined;
+    let lock: { release(): Promise<void> } | undefined;
     try {
       // The worker paused, the post commits and its job waits; then the database is locked by another
       // process for 2 s, and the worker, let go, takes the job and waits on the lock.
       process.kill(workerPid, 'SIGSTOP');
       const posted = await api('POST', `/rooms/${room.id}/messages`, alice.token, { content: 'hi @bob' });
       await eventually(async () => ((await queue.getWaitingCount()) === 1 ? true : undefined));
-      lockHolder = await holdWriteLock(dbPath, 2000);
+      lock = await holdSqliteWriteLock(dbPath);
+      const held = lock;
+      setTimeout(() => void held.release(), 2000);
       process.kill(workerPid, 'SIGCONT');
       await eventually(async () => ((await queue.getActiveCount()) === 1 ? true : undefined));
 
@@ -119,7 +96,7 @@ describe('a graceful stop', () => {
       }
     } finally {
       if (alive(workerPid)) process.kill(workerPid, 'SIGCONT');
-      lockHolder?.kill('SIGKILL');
+      await lock?.release();
       await queue.close().catch(() => {});
       redis.disconnect();
     }
