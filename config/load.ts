@@ -101,6 +101,7 @@ function unknownKeys(values: Plain, shape: Plain, prefix = ''): string[] {
 // The shape of every known key, for naming alternatives to an unknown one.
 const knownShape: Plain = {
   ...defaults,
+  service: { ...defaults.service, metrics: undefined },
   redis: { url: undefined, ...defaults.redis },
   database: { url: undefined },
 };
@@ -134,6 +135,13 @@ function derive(config: ResolvedConfig, root: string, sources: Record<string, Va
     if (path !== ':memory:' && !isAbsolute(path)) url = `sqlite:${resolve(root, path)}`;
   }
   if (!sources['database.url']) sources['database.url'] = 'default';
+  // Metrics carry no auth: served by default only where only this machine can ask for them.
+  const metrics = config.service.metrics ?? isLoopback(config.service.host);
+  if (!sources['service.metrics']) sources['service.metrics'] = 'default';
   if (!sources['redis.url']) sources['redis.url'] = 'default';
-  return { ...config, stateDir, database: { url } };
+  return { ...config, stateDir, service: { ...config.service, metrics }, database: { url } };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -38,6 +38,7 @@ export const configSchema = z.strictObject({
     port: integer(1, 65535),
     allowedOrigins: z.array(text('an origin such as https://example.com'), { error: 'expected a list of origins' }),
     instances: integer(1, 64),
+    metrics: z.boolean({ error: 'expected true or false' }).optional(),
     liveness,
   }),
   redis: z.strictObject({

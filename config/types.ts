@@ -14,6 +14,8 @@ export interface ResolvedConfig {
     allowedOrigins: string[];
     /** Service processes sharing `port` (node:cluster workers of the supervisor), shown as service.1 … service.N. */
     instances: number;
+    /** GET /metrics is served (no auth); unset, it is when `host` is a loopback address. */
+    metrics: boolean;
     liveness: Liveness;
   };
   redis: {

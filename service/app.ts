@@ -11,6 +11,9 @@ import { requestLog } from './http/request-log.js';
 import { urlGuard } from './http/url-guard.js';
 import { validationHook } from './http/validation-hook.js';
 import { jsonLogger, type Logger } from './log.js';
+import { bullQueueDepths } from './metrics/queue-depths.js';
+import { deferredServiceMetrics, type ServiceMetrics } from './metrics/registry.js';
+import { ServiceStats } from './metrics/stats.js';
 import { bullMentionQueue, type MentionQueue } from './queue/mentions.js';
 import { apiRoutes } from './routes/api.js';
 import { json } from './routes/openapi.js';
@@ -27,6 +30,10 @@ export interface AppDeps {
   logger?: Logger;
   /** The use cases' side effects, when the caller shares them (with the WebSocket endpoint). */
   domain?: DomainDeps;
+  /** What the process counts (shared with the WebSocket endpoint); default: the app's own. */
+  stats?: ServiceStats;
+  /** What GET /metrics serves when `service.metrics` is on; default: the figures of `stats` and the queues. */
+  metrics?: ServiceMetrics;
 }
 
 const Health = z.object({ status: z.string(), db: z.string(), redis: z.string() });
@@ -34,10 +41,14 @@ const Health = z.object({ status: z.string(), db: z.string(), redis: z.string() 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? jsonLogger();
   const mentions = deps.mentions ?? bullMentionQueue(deps.redis);
-  const domain = deps.domain ?? domainDeps({ ...deps, mentions, logger });
+  const stats = deps.stats ?? new ServiceStats();
+  const domain = deps.domain ?? domainDeps({ ...deps, mentions, logger, stats });
+  const metrics = deps.config.service.metrics
+    ? (deps.metrics ?? deferredServiceMetrics(stats, bullQueueDepths(deps.redis)))
+    : undefined;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use('*', requestLog(logger));
+  app.use('*', requestLog(logger, metrics?.observeRequest));
   app.use('*', urlGuard());
   app.use('*', bodyLimit());
   app.onError(onError(logger));
@@ -56,6 +67,23 @@ export function createApp(deps: AppDeps) {
       async (c) => {
         const { ok, db, redis } = await checkHealth(deps.db, deps.redis);
         return ok ? c.json({ status: 'ok', db, redis }, 200) : c.json({ status: 'unavailable', db, redis }, 503);
+      },
+    );
+  }
+
+  if (metrics) {
+    // Outside /api/v1 and its auth, like /healthz (SPEC §6); off with `service.metrics: false`.
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: '/metrics',
+        tags: ['health'],
+        summary: 'Prometheus text: HTTP, WebSocket, delivery, queue and process figures (no auth)',
+        responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'The exposition' } },
+      }),
+      async (c) => {
+        const { body, contentType } = await metrics.scrape();
+        return c.text(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
       },
     );
   }

@@ -9,6 +9,9 @@ import { connectDatabase, type Database } from './db/database.js';
 import { checkHealth } from './health.js';
 import { answerHeartbeats, isClusterInstance, redisDegraded, runProcess, stopOnSignals } from './lifecycle.js';
 import { jsonLogger } from './log.js';
+import { bullQueueDepths } from './metrics/queue-depths.js';
+import { deferredServiceMetrics } from './metrics/registry.js';
+import { ServiceStats } from './metrics/stats.js';
 import { bullMentionQueue } from './queue/mentions.js';
 import { attachWebSockets } from './realtime/upgrade.js';
 import { requestRedisOptions } from './redis-url.js';
@@ -26,15 +29,21 @@ async function main(): Promise<void> {
   const mentions = bullMentionQueue(redis);
   // Publishing pipelines what a batch of posts publishes together into one write.
   const publisher = new Redis(redisUrlFor(config), { ...requestRedisOptions, enableAutoPipelining: true });
-  const domain = domainDeps({ config, db, redis, publisher, mentions, logger });
-  const app = createApp({ config, db, redis, mentions, logger, domain });
+  const stats = new ServiceStats();
+  const domain = domainDeps({ config, db, redis, publisher, mentions, logger, stats });
+  const queueDepths = bullQueueDepths(redis);
+  const metrics = deferredServiceMetrics(stats, queueDepths);
+  const app = createApp({ config, db, redis, mentions, logger, domain, stats, metrics });
   const server = serve({ fetch: app.fetch, hostname: config.service.host, port: config.service.port }, (info) => {
     logger.info('service listening', { url: `http://${config.service.host}:${info.port}` });
     // One of several instances behind a shared port: ready is said over IPC, once the database and
     // Redis answer (what /healthz would check; the shared port cannot tell the instances apart).
     if (isClusterInstance()) void reportReadyOnceHealthy(db, redis);
     // BullMQ loads a moment later (it blocks ~100 ms), not in the way of the supervisor's first probe.
-    setTimeout(() => mentions.preload(), 1000).unref();
+    setTimeout(() => {
+      mentions.preload();
+      if (config.service.metrics) metrics.load();
+    }, 1000).unref();
   });
   const sockets = attachWebSockets(server as Server, {
     deps: domain,
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
     allowedOrigins: config.service.allowedOrigins,
     options: { maxBufferedBytes: 1024 * 1024 },
     connectionsPerUser: config.limits.connectionsPerUser,
+    stats,
   });
 
   answerHeartbeats(redisDegraded([redis]));
@@ -53,7 +63,7 @@ async function main(): Promise<void> {
     [
       [() => sockets.close(), () => new Promise<void>((resolve) => server.close(() => resolve()))],
       // The outbox rows of what was handed over go before the database closes (or the sweep re-sends them).
-      [() => domain.jobs.settled(), () => mentions.close()],
+      [() => domain.jobs.settled(), () => mentions.close(), () => queueDepths.close()],
       [() => db.close(), () => redis.quit(), () => publisher.quit()],
     ],
   );

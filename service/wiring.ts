@@ -7,6 +7,8 @@ import { redisLoginThrottle } from './domain/login-throttle.js';
 import { redisPostLimiter } from './domain/rate-limit.js';
 import { redisPublisher } from './events.js';
 import { errorFields, type Logger } from './log.js';
+import { countedLimiter, countedLoginThrottle, countedPostWriter } from './metrics/counted.js';
+import type { ServiceStats } from './metrics/stats.js';
 import { outboxHandOver } from './queue/hand-over.js';
 import type { MentionQueue } from './queue/mentions.js';
 
@@ -18,18 +20,23 @@ export interface WiringInput {
   publisher?: Redis;
   mentions: MentionQueue;
   logger: Logger;
+  /** Counts posts stored and refusals by a limit (default: counted nowhere). */
+  stats?: ServiceStats;
 }
 
 /** The use cases' side effects over the real database, Redis and queue. */
-export function domainDeps({ config, db, redis, publisher, mentions, logger }: WiringInput): DomainDeps {
+export function domainDeps({ config, db, redis, publisher, mentions, logger, stats }: WiringInput): DomainDeps {
   const reportError = (what: string, error: unknown) => logger.error(what, errorFields(error));
+  const posts = postWriterFor(db);
+  const limiter = redisPostLimiter(redis, config.limits);
+  const loginThrottle = redisLoginThrottle(redis, config.limits.loginFailures);
   return {
     db,
     events: redisPublisher(publisher ?? redis),
-    posts: postWriterFor(db),
+    posts: stats ? countedPostWriter(posts, stats) : posts,
     jobs: outboxHandOver(mentions, db, reportError),
-    limiter: redisPostLimiter(redis, config.limits),
-    loginThrottle: redisLoginThrottle(redis, config.limits.loginFailures),
+    limiter: stats ? countedLimiter(limiter, stats) : limiter,
+    loginThrottle: stats ? countedLoginThrottle(loginThrottle, stats) : loginThrottle,
     registration: config.auth.registration,
     reportError,
   };

@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../config/types.js';
-import { WORKER_QUEUES } from '../../service/queue/names.js';
+import { JOB_STATES, WORKER_QUEUES } from '../../service/queue/names.js';
 import { CliError, ExitCode } from '../errors.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
@@ -11,7 +11,7 @@ import { note, printJson, printLine } from '../output.js';
 
 /** The worker's queues, by full name (`prizmai-mentions`) or short name (`mentions`). */
 const QUEUES = WORKER_QUEUES;
-const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+const STATES = JOB_STATES;
 /** Failures listed per queue. */
 const LAST_FAILURES = 5;
 /** How long a command waits for Redis before saying it is not answering. */

@@ -7,3 +7,6 @@ export const MENTION_QUEUE = 'prizmai-mentions';
 export const SCHEDULED_QUEUE = 'prizmai-scheduled';
 
 export const WORKER_QUEUES = [MENTION_QUEUE, SCHEDULED_QUEUE] as const;
+
+/** The job states counted by `prizmai jobs` and `/metrics`. */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;

@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors.js';
 import { postMessage } from '../domain/messages.js';
 import { Typing } from '../domain/typing.js';
 import { errorFields, type Logger } from '../log.js';
+import type { ServiceStats } from '../metrics/stats.js';
 import { dependencyUnavailable } from '../unavailable.js';
 import type { Delivery, Feed, FeedSubscriber } from './feed.js';
 import type { Hub, HubSession } from './hub.js';
@@ -46,6 +47,7 @@ export interface SessionShared {
   presence: RoomPresence;
   logger: Logger;
   options: SessionOptions;
+  stats: ServiceStats;
 }
 
 type Inbound = { frame: ClientFrame; ref: string | null } | { refused: ServerFrame };
@@ -98,7 +100,7 @@ class Subscription implements FeedSubscriber {
       if (delivery.id <= this.lastId) return;
       this.lastId = delivery.id;
     }
-    this.session.send(delivery.data);
+    this.session.deliver(delivery.data);
   }
 
   /** Sends what was held, skipping what the replay already sent, and follows the feed from now on. */
@@ -131,6 +133,7 @@ export class Session implements HubSession {
   private readonly presence: RoomPresence;
   private readonly logger: Logger;
   private readonly options: SessionOptions;
+  private readonly stats: ServiceStats;
 
   constructor(
     private readonly ws: WebSocket,
@@ -140,7 +143,16 @@ export class Session implements HubSession {
     shared: SessionShared,
     private readonly alias?: Alias,
   ) {
-    ({ deps: this.deps, hub: this.hub, presence: this.presence, logger: this.logger, options: this.options } = shared);
+    ({
+      deps: this.deps,
+      hub: this.hub,
+      presence: this.presence,
+      logger: this.logger,
+      options: this.options,
+      stats: this.stats,
+    } = shared);
+    this.stats.connectionsOpen++;
+    this.stats.connectionsOpened++;
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', () => this.closed());
     ws.on('error', () => {});
@@ -159,9 +171,15 @@ export class Session implements HubSession {
     return { id: this.actor.id, username: this.actor.username };
   }
 
-  send(data: Buffer | ServerFrame): void {
+  /** A stream's item or update, counted as a delivery. */
+  deliver(data: Buffer): void {
+    if (this.send(data)) this.stats.deliveries++;
+  }
+
+  /** Writes a frame (or drops it on a closing socket); false when it was not written. */
+  send(data: Buffer | ServerFrame): boolean {
     const ws = this.ws;
-    if (ws.readyState !== ws.OPEN) return;
+    if (ws.readyState !== ws.OPEN) return false;
     // Frames sent in one moment (a batch of posts arrives as a burst of events) leave in one write.
     if (!this.corked) {
       this.corked = true;
@@ -174,16 +192,20 @@ export class Session implements HubSession {
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       // Too slow to keep up: disconnect rather than buffer without bound; it resumes with `after`.
       ws.close(4008, 'too slow; resubscribe with after');
-      return;
+      this.stats.slowConsumerDisconnects++;
+      return false;
     }
     if (Buffer.isBuffer(data)) ws.send(data, { binary: false });
     else ws.send(JSON.stringify(data));
+    this.stats.framesSent++;
+    return true;
   }
 
   // ---- frames in, in order ----
 
   private receive(data: RawData, isBinary: boolean): void {
     if (isBinary) {
+      this.stats.frameReceived('invalid');
       this.enqueue({ refused: errorFrame('invalid_request', 'frames are JSON text') });
       return;
     }
@@ -191,6 +213,7 @@ export class Session implements HubSession {
     try {
       parsed = JSON.parse(data.toString());
     } catch {
+      this.stats.frameReceived('invalid');
       this.enqueue({ refused: errorFrame('invalid_request', 'a frame is one JSON object') });
       return;
     }
@@ -203,6 +226,7 @@ export class Session implements HubSession {
           ? fields.stream
           : null;
     const result = ClientFrame.safeParse(parsed);
+    this.stats.frameReceived(result.success ? result.data.type : 'invalid');
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
@@ -293,13 +317,15 @@ export class Session implements HubSession {
   private async handle(frame: Exclude<ClientFrame, PostFrame>): Promise<void> {
     switch (frame.type) {
       case 'ping':
-        return this.send({ type: 'pong' });
+        this.send({ type: 'pong' });
+        return;
       case 'subscribe':
         return this.subscribe(frame.stream, frame.after);
       case 'unsubscribe': {
         const subscription = this.streams?.get(frame.stream);
         if (subscription) this.detach(subscription);
-        return this.send({ type: 'unsubscribed', stream: frame.stream });
+        this.send({ type: 'unsubscribed', stream: frame.stream });
+        return;
       }
       case 'typing':
         await this.mayTypeIn(frame.room_id);
@@ -351,6 +377,7 @@ export class Session implements HubSession {
     }
     if (previous) this.detach(previous, { keepPresence: true });
     this.streams.set(stream, subscription);
+    this.stats.subscriptionsOpen++;
     this.send({ type: 'subscribed', stream });
     if (ref.kind === 'room' && !previous) this.presence.enter(ref.id, this.user);
     if (after !== undefined) await this.replay(subscription);
@@ -374,6 +401,7 @@ export class Session implements HubSession {
     this.hub.release(subscription.feed);
     if (this.streams?.get(subscription.stream) !== subscription) return;
     this.streams.delete(subscription.stream);
+    this.stats.subscriptionsOpen--;
     if (subscription.ref.kind === 'room' && !options.keepPresence) this.presence.leave(subscription.ref.id, this.user);
   }
 
@@ -413,6 +441,7 @@ export class Session implements HubSession {
   }
 
   private closed(): void {
+    this.stats.connectionsOpen--;
     this.inbox = [];
     this.hub.unregister(this);
     for (const subscription of [...(this.streams?.values() ?? [])]) this.detach(subscription);

@@ -8,6 +8,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { hashToken } from '../domain/tokens.js';
 import { bearerToken } from '../http/auth.js';
 import { errorFields, type Logger } from '../log.js';
+import { ServiceStats } from '../metrics/stats.js';
 import { Presence } from '../presence.js';
 import { Hub } from './hub.js';
 import { RoomPresence } from './room-presence.js';
@@ -84,6 +85,8 @@ export interface WebSocketSetup {
   connectionsPerUser: number;
   /** Told of every database read a feed does for all its subscribers (tests count them). */
   onFeedRead?: (channel: string, reason: string) => void;
+  /** Where connections, frames and deliveries are counted (default: the endpoint's own). */
+  stats?: ServiceStats;
 }
 
 /** The WebSocket endpoints on `server`, with the process's fan-out hub and presence. */
@@ -98,7 +101,8 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
   const presence = new RoomPresence(new Presence(setup.redis, deps.events), (error) =>
     logger.error('presence update failed', errorFields(error)),
   );
-  const shared: SessionShared = { deps, hub, presence, logger, options: setup.options };
+  const stats = setup.stats ?? new ServiceStats();
+  const shared: SessionShared = { deps, hub, presence, logger, options: setup.options, stats };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
   /** Each user's connections, counted from the moment the handshake is accepted (so a burst cannot pass). */
   const perUser = new Map<number, number>();
@@ -115,10 +119,12 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
     const pathname = mark < 0 ? target : target.slice(0, mark);
     const alias = aliasOf(pathname);
     if (pathname !== '/ws' && !alias) {
+      stats.handshakeRefused('not_found');
       return refuse(socket, 404, 'Not Found', 'not_found', 'no WebSocket endpoint here; use /ws');
     }
     const origin = request.headers.origin;
     if (origin && !sameOrigin(request, origin) && !allowedOrigins.includes(origin)) {
+      stats.handshakeRefused('forbidden_origin');
       return refuse(
         socket,
         403,
@@ -133,6 +139,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
       '';
     const actor = await tokens.actorOf(token);
     if (!actor) {
+      stats.handshakeRefused('unauthenticated');
       return refuse(
         socket,
         401,
@@ -144,6 +151,8 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
     const cap = setup.connectionsPerUser;
     const open = perUser.get(actor.id) ?? 0;
     if (cap > 0 && open >= cap) {
+      stats.handshakeRefused('too_many_connections');
+      stats.rateLimited.connections++;
       return refuse(
         socket,
         429,
@@ -162,6 +171,7 @@ export function attachWebSockets(server: Server, setup: WebSocketSetup) {
     socket.on('error', () => {});
     upgrade(request, socket, head).catch((error: unknown) => {
       logger.error('websocket upgrade failed', errorFields(error));
+      stats.handshakeRefused('failed');
       refuse(socket, 500, 'Internal Server Error', 'internal', 'the connection could not be set up');
     });
   });

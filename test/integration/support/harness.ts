@@ -19,7 +19,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export function testConfig(databaseUrl: string, redisUrl: string, overrides: DeepPartial<ResolvedConfig> = {}) {
   const config: ResolvedConfig = {
     stateDir: '/nonexistent',
-    service: { host: '127.0.0.1', port: 0, allowedOrigins: [], instances: 1, liveness: false },
+    service: { host: '127.0.0.1', port: 0, allowedOrigins: [], instances: 1, metrics: true, liveness: false },
     redis: { url: redisUrl, port: 0, bin: 'redis-server', liveness: false },
     database: { url: databaseUrl },
     worker: { concurrency: 1, outboxSweepSeconds: 1, liveness: false },
