@@ -33,12 +33,33 @@ async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
 }
 
 describe('loadConfig', () => {
+  it('serves /metrics by default only on a loopback host; an explicit value wins', async () => {
+    const onLoopback = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '127.0.0.2' } });
+    expect(onLoopback.config.service.metrics).toBe(true);
+    expect(onLoopback.sources['service.metrics']).toBe('default');
+    const everywhere = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '0.0.0.0' } });
+    expect(everywhere.config.service.metrics).toBe(false);
+    const lan = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '192.168.1.20' } });
+    expect(lan.config.service.metrics).toBe(false);
+    writeConfig("export default { service: { metrics: true } };\n", 'prizmai.config.mjs');
+    const asked = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '0.0.0.0' } });
+    expect(asked.config.service.metrics).toBe(true);
+    expect(asked.sources['service.metrics']).toBe('file');
+  });
+
   it('gives every default of SPEC §3 when nothing is configured', async () => {
     const { config, sources, file } = await loadConfig({ cwd: dir.path, env: {} });
     expect(file).toBeUndefined();
     expect(config.stateDir).toBe(join(dir.path, '.prizmai'));
     const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
-    expect(config.service).toEqual({ host: '127.0.0.1', port: 8000, allowedOrigins: [], instances: 1, liveness });
+    expect(config.service).toEqual({
+      host: '127.0.0.1',
+      port: 8000,
+      allowedOrigins: [],
+      instances: 1,
+      metrics: true,
+      liveness,
+    });
     expect(config.redis).toEqual({ port: 6390, bin: 'redis-server', liveness });
     expect(config.worker.liveness).toEqual(liveness);
     expect(config.beat.liveness).toEqual(liveness);
