@@ -17,6 +17,7 @@ import { ServiceStats } from './metrics/stats.js';
 import { bullMentionQueue, type MentionQueue } from './queue/mentions.js';
 import { apiRoutes } from './routes/api.js';
 import { json } from './routes/openapi.js';
+import { referenceRoutes } from './routes/reference.js';
 import { domainDeps } from './wiring.js';
 
 /** Everything the HTTP app needs; it opens nothing itself, so tests can hand it real or scoped parts. */
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/api/v1', apiRoutes(domain));
+  app.route('/', referenceRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', {

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { CommentView, MessageView, NotificationView } from '../domain/views.js';
 import type { ChatEvent } from '../events.js';
 import { Content, ClientId as HttpClientId, IdNumber as Id } from '../input/fields.js';
+import type { ServerFrame } from './server-frames.js';
 
 // The frames of SPEC §7: what clients may send (validated with the same fields as HTTP bodies, so a
 // frame refuses what a request refuses), and what the server sends for each event.
@@ -13,24 +14,35 @@ const ClientId = HttpClientId.nullable();
 export const ClientFrame = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('subscribe'), stream: Stream, after: z.number().int().min(0).optional() }),
-    z.strictObject({ type: z.literal('unsubscribe'), stream: Stream }),
-    z.strictObject({ type: z.literal('chat_message'), room_id: Id, message: Content, client_id: ClientId }),
-    z.strictObject({ type: z.literal('comment'), task_id: Id, comment: Content, client_id: ClientId }),
-    z.strictObject({ type: z.literal('typing'), room_id: Id }),
-    z.strictObject({ type: z.literal('stop_typing'), room_id: Id }),
-    z.strictObject({ type: z.literal('ping') }),
+    z
+      .strictObject({ type: z.literal('subscribe'), stream: Stream, after: z.number().int().min(0).optional() })
+      .describe(
+        'Follow a stream. With `after`, everything newer than that id is replayed first, then live items follow: no gap, no duplicate. Answered by `subscribed`, or an `error` (`not_found` when not a member)',
+      ),
+    z.strictObject({ type: z.literal('unsubscribe'), stream: Stream }).describe('Stop following a stream'),
+    z
+      .strictObject({ type: z.literal('chat_message'), room_id: Id, message: Content, client_id: ClientId })
+      .describe(
+        'Post a message (1–10,000 characters after trimming). Answered by `ack` once stored, then broadcast like any other; a repeated client_id acks the original',
+      ),
+    z
+      .strictObject({ type: z.literal('comment'), task_id: Id, comment: Content, client_id: ClientId })
+      .describe('Post a task comment; `ack` likewise'),
+    z
+      .strictObject({ type: z.literal('typing'), room_id: Id })
+      .describe('Typing in a room; lapses 10 s after the last one'),
+    z.strictObject({ type: z.literal('stop_typing'), room_id: Id }).describe('Stopped typing'),
+    z.strictObject({ type: z.literal('ping') }).describe('Answered by `pong`'),
   ],
   { error: 'expected a frame of a known type' },
 );
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export type ServerFrame = { type: string } & Record<string, unknown>;
+export type { ServerFrame } from './server-frames.js';
 
-export function messageFrame(message: MessageView): ServerFrame {
-  if (message.deleted) return { type: 'message_deleted', room_id: message.room_id, message_id: message.id };
+/** A message's fields as its frames carry them. */
+function chatFields(message: MessageView) {
   return {
-    type: 'chat_message',
     room_id: message.room_id,
     message_id: message.id,
     user_id: message.author.id,
@@ -40,6 +52,11 @@ export function messageFrame(message: MessageView): ServerFrame {
     timestamp: message.created_at,
     client_id: message.client_id,
   };
+}
+
+export function messageFrame(message: MessageView): ServerFrame {
+  if (message.deleted) return { type: 'message_deleted', room_id: message.room_id, message_id: message.id };
+  return { type: 'chat_message', ...chatFields(message) };
 }
 
 export function commentFrame(comment: CommentView): ServerFrame {
@@ -64,7 +81,7 @@ export function notificationFrame(notification: NotificationView, unreadCount: n
 export function updateFrame(event: ChatEvent): ServerFrame | undefined {
   switch (event.type) {
     case 'message.edited':
-      return { ...messageFrame(event.message), type: 'message_edited', edited_at: event.message.edited_at };
+      return { type: 'message_edited', ...chatFields(event.message), edited_at: event.message.edited_at };
     case 'message.deleted':
       return { type: 'message_deleted', room_id: event.room_id, message_id: event.message.id };
     // Presence: the user's first connection following the room arrived, or their last one went.

@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { createMentionNotifications } from '../../service/domain/mention-notifications.js';
 import { redisPublisher, roomChannel } from '../../service/events.js';
 import { sweepPresence } from '../../service/presence.js';
+import { ServerFrame } from '../../service/realtime/server-frames.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { eventually } from '../fixtures/eventually.js';
 import { type Client, connectClient, type Frame } from '../fixtures/ws-client.js';
@@ -31,8 +32,11 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     });
   }
 
+  /** Every client of the file, so the last test can check every frame they were sent. */
+  const connected: Client[] = [];
   async function connect(token: string, path = '/ws'): Promise<Client> {
     const client = await connectClient(ctx.service.url, token, path);
+    connected.push(client);
     clients.push(client.ws);
     return client;
   }
@@ -331,5 +335,36 @@ describe.each(databaseFactories())('WebSocket protocol on $dialect', (factory) =
     }
     socket.resume();
     expect((await bob.closed).code).toBe(4008);
+  });
+
+  // Runs last: the frames of every test above, of every type, each checked against the schema that
+  // /asyncapi.json publishes for its type (strict: no field the document does not name).
+  it('every frame the service sent is one the AsyncAPI document describes', () => {
+    const types = new Set<string>();
+    for (const client of connected) {
+      for (const frame of client.frames) {
+        const result = ServerFrame.safeParse(frame);
+        expect(result.success, `${JSON.stringify(frame).slice(0, 300)}: ${result.error?.message}`).toBe(true);
+        types.add(frame.type);
+      }
+    }
+    // The tests above saw most kinds of frame (pong, errors, acks, streams, presence, typing, notifications).
+    expect([...types].sort()).toEqual(
+      expect.arrayContaining([
+        'ack',
+        'chat_message',
+        'error',
+        'message_deleted',
+        'message_edited',
+        'new_comment',
+        'notification',
+        'pong',
+        'subscribed',
+        'user_join',
+        'user_leave',
+        'user_typing',
+        'user_stop_typing',
+      ]),
+    );
   });
 });

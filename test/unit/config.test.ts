@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     expect(everywhere.config.service.metrics).toBe(false);
     const lan = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '192.168.1.20' } });
     expect(lan.config.service.metrics).toBe(false);
-    writeConfig("export default { service: { metrics: true } };\n", 'prizmai.config.mjs');
+    writeConfig('export default { service: { metrics: true } };\n', 'prizmai.config.mjs');
     const asked = await loadConfig({ cwd: dir.path, env: { PRIZMAI_HOST: '0.0.0.0' } });
     expect(asked.config.service.metrics).toBe(true);
     expect(asked.sources['service.metrics']).toBe('file');
