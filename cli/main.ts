@@ -95,6 +95,12 @@ export function buildProgram(): Command {
       ),
     );
 
+  withConfigFlags(program.command('doctor'))
+    .description(
+      'check Node, redis-server, ports, the state dir, the database, the daemon and the config; exit 1 if one fails',
+    )
+    .action(lazy(() => import('./commands/doctor.js')));
+
   // The chat commands (SPEC §9).
   addChatCommands(program);
 

@@ -21,6 +21,7 @@ export function timeoutOf(value: unknown): number {
 export function reportStartFailure(error: unknown): never {
   if (error instanceof StartFailure) {
     process.stderr.write(`${formatFailureReport(error.failures, { github: underGithubActions() })}\n`);
+    process.stderr.write('Check the set-up with `prizmai doctor`: it names what is missing or held, and the fix.\n');
   }
   throw error;
 }
