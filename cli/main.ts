@@ -1,6 +1,7 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { addChatCommands } from './chat/commands.js';
 import { CliError, ExitCode } from './errors.js';
+import { expandJsonFields, refuseFieldsOutsideLists, withJsonFields } from './json-fields.js';
 import { lazy, lazyExport } from './lazy.js';
 import { withConfigFlags } from './options.js';
 import { packageVersion } from './supervisor/version.js';
@@ -11,10 +12,13 @@ export function buildProgram(): Command {
     // The package's own version (npm_package_version would be the calling project's under npx).
     .version(packageVersion())
     .option('--config <file>', 'config file (default: prizmai.config.{ts,mts,js,mjs} here)')
-    .option('--json', 'machine-readable output on stdout')
+    .option('--json', 'machine-readable output on stdout (list commands: --json <fields> selects fields)')
+    // Set from `--json a,b` by expandJsonFields; not typed by users.
+    .addOption(new Option('--json-fields <fields>').hideHelp())
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseFieldsOutsideLists(command));
 
   // The command table: one entry per command, each module loaded lazily.
   withConfigFlags(program.command('config'))
@@ -49,7 +53,7 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'how long to wait for readiness (default 60)')
     .action(lazy(() => import('./commands/restart.js')));
 
-  withConfigFlags(program.command('status'))
+  withJsonFields(withConfigFlags(program.command('status')), 'status')
     .description('one row per process; exit 0 when all are ready, 3 when not running, 1 when degraded')
     .action(lazy(() => import('./commands/status.js')));
 
@@ -68,7 +72,7 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/run.js')));
 
   // The worker's queues (SPEC §8).
-  const jobs = withConfigFlags(program.command('jobs'))
+  const jobs = withJsonFields(withConfigFlags(program.command('jobs')), 'jobs')
     .description("the worker's queues: counts by state and the last failures (--json)")
     .action(
       lazyExport(
@@ -116,7 +120,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(expandJsonFields(argv, program));
   } catch (error) {
     process.exitCode = report(error);
   }
@@ -128,7 +132,7 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   const known = error as { exitCode?: unknown; message?: string; details?: unknown };
-  const json = process.argv.includes('--json');
+  const json = process.argv.some((arg) => arg === '--json' || arg.startsWith('--json='));
   const exitCode = typeof known.exitCode === 'number' ? known.exitCode : ExitCode.failure;
   if (json) {
     process.stdout.write(

@@ -1,6 +1,7 @@
 // The chat commands (SPEC §9): clients of the HTTP API and the WebSocket, with the token `login`
 // saved or PRIZMAI_TOKEN; each module loads only when its command runs.
 import type { Command } from 'commander';
+import { withJsonFields } from '../json-fields.js';
 import { lazyExport } from '../lazy.js';
 
 export function addChatCommands(program: Command): void {
@@ -26,7 +27,7 @@ export function addChatCommands(program: Command): void {
     .action(lazyExport(auth, (m) => m.whoami));
 
   const boardsCommand = program.command('boards').description('boards you can see');
-  chat(boardsCommand.command('list'))
+  withJsonFields(chat(boardsCommand.command('list')), 'boards')
     .description('list your boards')
     .action(lazyExport(boards, (m) => m.boardsList));
   chat(boardsCommand.command('create <name>'))
@@ -37,7 +38,7 @@ export function addChatCommands(program: Command): void {
     .action(lazyExport(boards, (m) => m.boardsAddMember));
 
   const roomsCommand = program.command('rooms').description('chat rooms (an id, or board-name/room-name)');
-  chat(roomsCommand.command('list [board]'))
+  withJsonFields(chat(roomsCommand.command('list [board]')), 'rooms')
     .description('rooms you can see, on one board or all')
     .action(lazyExport(boards, (m) => m.roomsList));
   chat(roomsCommand.command('create <board> [name]'))
@@ -55,7 +56,7 @@ export function addChatCommands(program: Command): void {
   chat(program.command('send <room> <text>'))
     .description('post a message to a room (text `-` reads it from standard input); prints its id')
     .action(lazyExport(messages, (m) => m.send));
-  chat(program.command('history <room>'))
+  withJsonFields(chat(program.command('history <room>')), 'messages')
     .description('a page of a room’s messages, oldest first')
     .option('--limit <n>', 'how many (default 50, at most 100)')
     .option('--before <id>', 'only messages older than this id')
@@ -73,7 +74,7 @@ export function addChatCommands(program: Command): void {
 
   const tasks = () => import('../commands/chat-tasks.js');
   const tasksCommand = program.command('tasks').description('tasks of a board');
-  chat(tasksCommand.command('list <board>'))
+  withJsonFields(chat(tasksCommand.command('list <board>')), 'tasks')
     .description('the tasks of a board (by id or name)')
     .action(lazyExport(tasks, (m) => m.tasksList));
   chat(tasksCommand.command('create <board> <title>'))
@@ -83,13 +84,13 @@ export function addChatCommands(program: Command): void {
   chat(program.command('comment <task> <text>'))
     .description('comment on a task (text `-` reads it from standard input); prints its id')
     .action(lazyExport(tasks, (m) => m.comment));
-  chat(program.command('comments <task>'))
+  withJsonFields(chat(program.command('comments <task>')), 'comments')
     .description('a page of a task’s comments, oldest first')
     .option('--limit <n>', 'how many (default 50, at most 100)')
     .option('--before <id>', 'only comments older than this id')
     .action(lazyExport(tasks, (m) => m.comments));
 
-  const notificationsCommand = chat(program.command('notifications'))
+  const notificationsCommand = withJsonFields(chat(program.command('notifications')), 'notifications')
     .description('your notifications, newest first (* = unread)')
     .option('--unread', 'only the unread ones')
     .action(lazyExport(messages, (m) => m.notifications));

@@ -2,14 +2,16 @@
 import { unwrap } from '../../service/client.js';
 import { boardIdOf, roomIdOf, splitRoomRef } from '../chat/refs.js';
 import { api, type ChatSession, signedInSession } from '../chat/session.js';
+import { jsonFieldsOf, printJsonList } from '../json-fields.js';
 import { optionsOf } from '../options.js';
 import { printJson, printLine } from '../output.js';
 
 export async function boardsList(...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'boards');
   const session = await signedInSession(options);
   const { boards } = await api(session, () => unwrap(session.client.boards.$get()));
-  if (options.json) printJson({ boards });
+  if (options.json) printJsonList(fields, boards, { boards });
   else for (const board of boards) printLine(`${board.id}\t${board.name}\t(owner ${board.owner.username})`);
   return 0;
 }
@@ -44,6 +46,7 @@ async function boardsNamed(session: ChatSession, ref: unknown) {
 
 export async function roomsList(boardRef: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'rooms');
   const session = await signedInSession(options);
   const boards = await boardsNamed(session, boardRef);
   const rooms = [];
@@ -53,7 +56,7 @@ export async function roomsList(boardRef: unknown, ...args: unknown[]): Promise<
     );
     for (const room of answer.rooms) rooms.push({ ...room, board_name: board.name });
   }
-  if (options.json) printJson({ rooms });
+  if (options.json) printJsonList(fields, rooms, { rooms });
   else for (const room of rooms) printLine(`${room.id}\t${room.board_name}/${room.name}`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { roomIdOf } from '../chat/refs.js';
 import { api, signedInSession } from '../chat/session.js';
 import { CliError, ExitCode } from '../errors.js';
 import { readStdin } from '../input.js';
+import { jsonFieldsOf, printJsonList } from '../json-fields.js';
 import { optionsOf } from '../options.js';
 import { printJson, printLine } from '../output.js';
 
@@ -34,11 +35,12 @@ export async function send(roomRef: unknown, text: unknown, ...args: unknown[]):
 /** `history <room> [--limit --before]`: one page, oldest first. */
 export async function history(roomRef: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'messages');
   const query = pageQuery(options);
   const session = await signedInSession(options);
   const id = String(await roomIdOf(session, String(roomRef)));
   const page = await api(session, () => unwrap(session.client.rooms[':id'].messages.$get({ param: { id }, query })));
-  if (options.json) printJson(page);
+  if (options.json) printJsonList(fields, page.messages, page);
   // Pages come oldest first (the API's order).
   else for (const message of page.messages) printLine(messageLine(message));
   return 0;
@@ -51,10 +53,11 @@ function notificationLine(notification: NotificationView): string {
 /** `notifications [--unread]`: newest first; `*` marks the unread ones. */
 export async function notifications(...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'notifications');
   const session = await signedInSession(options);
   const query = options.unread ? { unread: 'true' as const } : {};
   const page = await api(session, () => unwrap(session.client.notifications.$get({ query })));
-  if (options.json) printJson(page);
+  if (options.json) printJsonList(fields, page.notifications, page);
   else for (const notification of page.notifications) printLine(notificationLine(notification));
   return 0;
 }

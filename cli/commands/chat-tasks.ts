@@ -5,6 +5,7 @@ import { pageQuery, wholeNumber } from '../chat/pages.js';
 import { boardIdOf } from '../chat/refs.js';
 import { api, signedInSession } from '../chat/session.js';
 import { readStdin } from '../input.js';
+import { jsonFieldsOf, printJsonList } from '../json-fields.js';
 import { optionsOf } from '../options.js';
 import { printJson, printLine } from '../output.js';
 
@@ -12,10 +13,11 @@ const taskId = (ref: unknown) => String(wholeNumber('task id', ref));
 
 export async function tasksList(boardRef: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'tasks');
   const session = await signedInSession(options);
   const id = String(await boardIdOf(session, String(boardRef)));
   const { tasks } = await api(session, () => unwrap(session.client.boards[':id'].tasks.$get({ param: { id } })));
-  if (options.json) printJson({ tasks });
+  if (options.json) printJsonList(fields, tasks, { tasks });
   else
     for (const task of tasks)
       printLine(`${task.id}\t${task.title}${task.assignee ? `\t@${task.assignee.username}` : ''}`);
@@ -49,11 +51,12 @@ export async function comment(taskRef: unknown, text: unknown, ...args: unknown[
 /** `comments <task> [--limit --before]`: one page, oldest first. */
 export async function comments(taskRef: unknown, ...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'comments');
   const id = taskId(taskRef);
   const query = pageQuery(options);
   const session = await signedInSession(options);
   const page = await api(session, () => unwrap(session.client.tasks[':id'].comments.$get({ param: { id }, query })));
-  if (options.json) printJson(page);
+  if (options.json) printJsonList(fields, page.comments, page);
   else {
     // Pages come oldest first (the API's order).
     for (const c of page.comments) {

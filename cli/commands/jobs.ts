@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../config/types.js';
 import { JOB_STATES, WORKER_QUEUES } from '../../service/queue/names.js';
 import { CliError, ExitCode } from '../errors.js';
+import { jsonFieldsOf, printJsonList } from '../json-fields.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
 
@@ -70,6 +71,7 @@ function failureOf(job: Job) {
 /** `prizmai jobs`: per queue, counts by state and the last failures with their error and attempts. */
 export async function list(...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'jobs');
   const { config } = await resolveConfig(options);
   const queues = await withQueues(config, (open) =>
     Promise.all(
@@ -82,7 +84,7 @@ export async function list(...args: unknown[]): Promise<number> {
     ),
   );
   if (options.json) {
-    printJson({ queues });
+    printJsonList(fields, queues, { queues });
     return 0;
   }
   for (const queue of queues) {

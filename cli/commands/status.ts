@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors.js';
+import { jsonFieldsOf, printJsonList } from '../json-fields.js';
 import { optionsOf } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
 import { hello, locateStateDir, send, versionMismatch } from '../supervisor/client.js';
@@ -9,6 +10,7 @@ import type { StackStatus } from '../supervisor/types.js';
 /** `prizmai status`: 0 when every process is ready, 3 when the stack is not running, 1 when degraded. */
 export async function run(...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
+  const fields = jsonFieldsOf(options, 'status');
   const stateDir = await locateStateDir(options);
   let status: StackStatus;
   let stale = false;
@@ -33,7 +35,7 @@ export async function run(...args: unknown[]): Promise<number> {
       return ExitCode.failure;
     }
     if (found.kind === 'none') {
-      if (options.json) printJson({ url: null, daemon: { pid: null, alive: false }, processes: [] });
+      if (options.json) printJsonList(fields, [], { url: null, daemon: { pid: null, alive: false }, processes: [] });
       else note('prizmai: not running');
       return ExitCode.notRunning;
     }
@@ -49,13 +51,15 @@ export async function run(...args: unknown[]): Promise<number> {
       ),
     };
     if (alive.size === 0) {
-      if (options.json) printJson(statusDocument(status));
-      else note(`prizmai: not running (stale state of a supervisor, pid ${found.state.daemon.pid}, that is gone)`);
+      if (options.json) {
+        const document = statusDocument(status);
+        printJsonList(fields, document.processes, document);
+      } else note(`prizmai: not running (stale state of a supervisor, pid ${found.state.daemon.pid}, that is gone)`);
       return ExitCode.notRunning;
     }
   }
   const document = statusDocument(status);
-  if (options.json) printJson({ ...document, ...(stale ? { stale: true } : {}) });
+  if (options.json) printJsonList(fields, document.processes, { ...document, ...(stale ? { stale: true } : {}) });
   else {
     if (stale) {
       note(

@@ -257,4 +257,32 @@ describe('prizmai chat commands', () => {
       await takeAway(server);
     }
   });
+
+  it('--json <fields> on the list commands: only those fields of each item, as gh does; an unknown one is exit 2', async () => {
+    const rooms = await as('alice', ['rooms', 'list', 'Acme', '--json', 'name,board_name']);
+    expect(rooms.exitCode, rooms.stderr).toBe(0);
+    expect(JSON.parse(rooms.stdout)).toEqual(
+      expect.arrayContaining([
+        { name: 'general', board_name: 'Acme' },
+        { name: 'random', board_name: 'Acme' },
+      ]),
+    );
+    const history = JSON.parse((await as('bob', ['history', 'Acme/general', '--json', 'content'])).stdout);
+    expect(history[0]).toEqual({ content: 'hello @bob' });
+    expect(Object.keys(history.at(-1))).toEqual(['content']);
+    const boards = JSON.parse((await as('alice', ['boards', 'list', '--json=id,name'])).stdout);
+    expect(boards).toEqual([{ id: expect.any(Number), name: 'Acme' }]);
+    const notifications = JSON.parse((await as('bob', ['notifications', '--json', 'type,is_read'])).stdout);
+    expect(notifications.length).toBeGreaterThan(0);
+    expect(notifications.every((n: object) => Object.keys(n).join() === 'type,is_read')).toBe(true);
+    // A bare --json is the whole document, as before.
+    expect(JSON.parse((await as('alice', ['boards', 'list', '--json'])).stdout).boards[0].owner.username).toBe('alice');
+
+    const unknown = await as('alice', ['rooms', 'list', '--json', 'name,colour']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('--json: unknown field "colour"; the fields are: id, board_id, name');
+    const elsewhere = await as('alice', ['whoami', '--json', 'username']);
+    expect(elsewhere.exitCode).toBe(2);
+    expect(elsewhere.stderr).toContain('`whoami` takes no field list');
+  });
 });

@@ -99,6 +99,20 @@ describe('prizmai start / status / logs / crash / stop on one stack', () => {
     for (const name of ['redis', 'migrate', 'service', 'worker', 'beat']) expect(table.stdout).toContain(name);
   });
 
+  it('status --json name,state: only those fields of each process, in that order; an unknown field is exit 2', async () => {
+    const selected = await stack.cli(['status', '--json', 'name,state']);
+    expect(selected.exitCode).toBe(0);
+    expect(JSON.parse(selected.stdout)).toEqual(
+      ['redis', 'migrate', 'service', 'worker', 'beat'].map((name) => ({ name, state: 'ready' })),
+    );
+    const unknown = await stack.cli(['status', '--json', 'name,colour']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('--json: unknown field "colour"; the fields are: name, state, pid');
+    expect(unknown.stdout).toBe(
+      JSON.stringify({ error: { message: unknown.stderr.trim().replace(/^prizmai: /, ''), exit_code: 2 } }),
+    );
+  });
+
   it('a mention becomes a notification through the worker process, pushed over the WebSocket', async () => {
     const url = `http://127.0.0.1:${stack.port}/api/v1`;
     const call = async (method: string, path: string, token?: string, json?: unknown) => {
