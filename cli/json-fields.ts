@@ -117,7 +117,10 @@ export function jsonFieldsOf(options: CommandOptions, list: JsonList): string[] 
 
 /** Prints `items` cut to `fields` when fields were asked for, else `whole`. */
 export function printJsonList(fields: string[] | undefined, items: readonly object[], whole: unknown): void {
-  if (!fields) return printJson(whole);
+  if (!fields) {
+    printJson(whole);
+    return;
+  }
   printJson(
     items.map((item) =>
       Object.fromEntries(fields.map((field) => [field, (item as Record<string, unknown>)[field] ?? null])),

@@ -93,9 +93,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', referenceRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc('/openapi.json', {
-    openapi: '3.0.3',
-    info: { title: 'prizmai chat service', version: '1' },
-  });
+  app.doc('/openapi.json', OPENAPI_INFO);
   return app;
 }
+
+export const OPENAPI_INFO = { openapi: '3.0.3', info: { title: 'prizmai chat service', version: '1' } } as const;

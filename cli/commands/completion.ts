@@ -20,7 +20,9 @@ interface Entry {
 }
 
 function entries(command: Command, path = ''): Entry[] {
-  const flags = command.options.filter((option) => !option.hidden).flatMap((option) => [option.short, option.long].filter((f): f is string => !!f));
+  const flags = command.options
+    .filter((option) => !option.hidden)
+    .flatMap((option) => [option.short, option.long].filter((f): f is string => !!f));
   const visible = command.commands.filter((sub) => sub.name() !== 'help');
   const own: Entry = {
     path,
