@@ -2,7 +2,7 @@
 // signals, the control channel's path, process-tree kill, process start time, memory. Nothing else.
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { constants as osConstants, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -251,4 +251,22 @@ export function forceKill(pid: number): boolean {
 export function platformSignalExit(name: NodeJS.Signals): number {
   const number = osConstants.signals[name] as number | undefined;
   return 128 + (number ?? 15);
+}
+
+/** Whether `command` can be run: a path that exists, or a name found on PATH (with PATHEXT on Windows). */
+export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, isWindows ? constants.F_OK : constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/') || (isWindows && command.includes('\\'))) return runnable(command);
+  const extensions = isWindows ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  return (env.PATH ?? '')
+    .split(isWindows ? ';' : ':')
+    .filter(Boolean)
+    .some((dir) => extensions.some((ext) => runnable(join(dir, command + ext))));
 }

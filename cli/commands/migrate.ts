@@ -1,3 +1,4 @@
+import { CliError } from '../errors.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
 
@@ -5,8 +6,18 @@ import { note, printJson, printLine } from '../output.js';
 export async function run(...args: unknown[]): Promise<number> {
   const options = optionsOf(args);
   const { config } = await resolveConfig(options);
-  const { openDatabase } = await import('../../service/db/orm.js');
-  const orm = await openDatabase(config.database.url);
+  const [{ openDatabase }, { isDatabaseUnavailable, isPgUnavailable }] = await Promise.all([
+    import('../../service/db/orm.js'),
+    import('../../service/db/errors.js'),
+  ]);
+  const unreachable = (error: unknown): never => {
+    if (!isDatabaseUnavailable(error) && !isPgUnavailable(error)) throw error;
+    const where = config.database.url.replace(/\/\/[^@/]*@/, '//');
+    throw new CliError(
+      `the database at ${where} cannot be reached (${(error as Error).message}); start it or correct database.url (prizmai doctor checks it)`,
+    );
+  };
+  const orm = await openDatabase(config.database.url).catch(unreachable);
   try {
     const migrator = orm.getMigrator();
     if (options.status) {
@@ -29,6 +40,8 @@ export async function run(...args: unknown[]): Promise<number> {
     else if (ran.length === 0) note('database is up to date');
     else for (const m of ran) printLine(`applied  ${m.name}`);
     return 0;
+  } catch (error) {
+    return unreachable(error);
   } finally {
     await orm.close();
   }

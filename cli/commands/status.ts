@@ -31,7 +31,7 @@ export async function run(...args: unknown[]): Promise<number> {
           state_file: { path: found.path, problem: found.problem, pids_alive: found.alive },
         });
       }
-      note(corruptStateAdvice(found));
+      note(`prizmai: ${corruptStateAdvice(found)}`);
       return ExitCode.failure;
     }
     if (found.kind === 'none') {

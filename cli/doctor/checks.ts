@@ -5,7 +5,7 @@ import type { LoadedConfig, ResolvedConfig } from '../../config/types.js';
 import { portHolder } from '../platform.js';
 import { hello, versionMismatch } from '../supervisor/client.js';
 import { shippedMigrations } from '../supervisor/migrations-check.js';
-import { portFree } from '../supervisor/preflight.js';
+import { portFree, REDIS_MISSING_FIX } from '../supervisor/preflight.js';
 import { corruptStateAdvice, inspectState } from '../supervisor/stale.js';
 
 // The checks of `prizmai doctor` (SPEC §4), each answering what is wrong and how to fix it. Every
@@ -64,7 +64,7 @@ export async function checkRedis(config: ResolvedConfig): Promise<Check> {
       missing
         ? `${bin} not found on PATH (redis.bin)`
         : `${bin} --version failed: ${result.error?.message ?? (result.stderr.trim() || `exit ${result.status}`)}`,
-      'install it (Debian/Ubuntu: apt install redis-server; macOS: brew install redis), set redis.bin to its path, or set redis.url to use an external Redis',
+      REDIS_MISSING_FIX,
     );
   }
   const version = /v=(\d+)\.(\d+)\.(\d+)/.exec(result.stdout);

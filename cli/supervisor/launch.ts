@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../../config/types.js';
 import { CliError, ExitCode } from '../errors.js';
 import { hello, send, spawnDaemon, versionMismatch, waitGone } from './client.js';
 import { statePaths } from './paths.js';
-import { portProblems } from './preflight.js';
+import { portProblems, redisBinaryProblem } from './preflight.js';
 import { type FailureEntry, failureEntries } from './report.js';
 import { corruptStateAdvice, inspectState } from './stale.js';
 import { removeState } from './state.js';
@@ -119,6 +119,8 @@ export async function checkBeforeSpawn(config: ResolvedConfig): Promise<void> {
     removeState(found.path);
   }
 
+  const missing = redisBinaryProblem(config);
+  if (missing) throw new CliError(missing);
   const problems = await portProblems(config);
   if (problems.length > 0) {
     throw new CliError(problems.map((p) => p.message).join('\n'), ExitCode.failure, { ports: problems });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { ResolvedConfig } from '../../config/types.js';
-import { portHolder } from '../platform.js';
+import { onPath, portHolder } from '../platform.js';
 
 export interface PortProblem {
   port: number;
@@ -9,6 +9,16 @@ export interface PortProblem {
   env: string;
   holder?: { pid: number; command: string } | undefined;
   message: string;
+}
+
+/** What installs the managed Redis's executable, for a start that cannot find it and for doctor. */
+export const REDIS_MISSING_FIX =
+  'install it (Debian/Ubuntu: apt install redis-server; macOS: brew install redis), set redis.bin to its path, or set redis.url to use an external Redis';
+
+/** The managed redis-server cannot be found (checked before anything is spawned); undefined when it can. */
+export function redisBinaryProblem(config: ResolvedConfig): string | undefined {
+  if (config.redis.url !== undefined || onPath(config.redis.bin)) return undefined;
+  return `${config.redis.bin} not found on PATH (redis.bin); ${REDIS_MISSING_FIX}`;
 }
 
 /** Whether `port` can be bound on `host` right now. */

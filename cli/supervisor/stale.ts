@@ -66,7 +66,7 @@ const daemonAsProcess = (state: StateFile) => recorded('supervisor', state.daemo
 
 /** What to tell a user whose state file cannot be read, with what to do. */
 export function corruptStateAdvice(found: Extract<Inspection, { kind: 'corrupt' }>): string {
-  const head = `prizmai: the state file ${found.path} cannot be read (${found.problem}), and no supervisor answers.`;
+  const head = `the state file ${found.path} cannot be read (${found.problem}), and no supervisor answers.`;
   if (found.alive.length === 0) return `${head} Nothing it names still runs; \`prizmai stop\` removes it.`;
   const running = found.alive.map((p) => `${p.name} (pid ${p.pid})`).join(', ');
   return `${head} What it names still runs: ${running}. Run \`prizmai stop\` to stop it and remove the file.`;

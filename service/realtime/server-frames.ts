@@ -68,7 +68,9 @@ export const ServerFrames = {
   error: z
     .strictObject({
       type: z.literal('error'),
-      code: z.string().describe('invalid_request, not_found, forbidden, rate_limited, unavailable or internal'),
+      code: z
+        .string()
+        .describe('invalid_request, not_found, forbidden, conflict, rate_limited, unavailable or internal'),
       message: z.string(),
       ref: z.string().optional().describe("the refused frame's client_id or stream, when it had one"),
     })

@@ -224,7 +224,9 @@ describe('prizmai run', () => {
     );
     expect(missing.exitCode).toBe(1);
     expect(existsSync(marker)).toBe(false);
-    expect(missing.stderr).toContain('ENOENT');
+    // Refused before anything is spawned, with the fix.
+    expect(missing.stderr).toContain(`${join(stack.dir, 'no-such-redis')} not found on PATH (redis.bin); install it`);
+    expect(processesMentioning(stack.stateDir)).toEqual([]);
   });
 });
 
