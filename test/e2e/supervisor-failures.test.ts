@@ -213,6 +213,7 @@ describe('prizmai run', () => {
     expect(run.stderr).toContain('::error title=prizmai: redis failed::');
     expect(run.stderr).toContain('::group::redis: last');
     expect(run.stderr).toContain('::endgroup::');
+    expect(run.stderr).toContain('Check the set-up with `prizmai doctor`');
     expect(processesMentioning(stack.stateDir)).toEqual([]);
     expect(existsSync(join(stack.stateDir, 'supervisor.json'))).toBe(false);
 
