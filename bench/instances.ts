@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { send } from '../cli/supervisor/client.js';
 import { freePorts } from '../cli/supervisor/free-ports.js';
+import { createThrowawayPgDatabase } from '../service/db/pg-databases.js';
 import type { StackStatus } from '../cli/supervisor/types.js';
 import { runGenerator } from './realtime/generator.js';
 import type { Target } from './realtime/target.js';
@@ -26,24 +27,36 @@ function cli(cwd: string, args: string[]): Promise<void> {
   );
 }
 
-/** A project with a seeded database and `instances` service processes, started. */
-async function stack(root: string, instances: number): Promise<{ dir: string; target: Target }> {
+/**
+ * A project with a seeded database and `instances` service processes, started: SQLite in its state dir,
+ * or with PRIZMAI_BENCH_PG_URL a throw-away PostgreSQL database of its own (two processes share SQLite's
+ * one write lock by polling for it; PostgreSQL queues them).
+ */
+async function stack(root: string, instances: number): Promise<{ dir: string; target: Target; drop(): Promise<void> }> {
   const dir = join(root, `instances-${instances}`);
   const stateDir = join(dir, '.prizmai');
   mkdirSync(stateDir, { recursive: true });
   const [port, redisPort] = (await freePorts(2)) as [number, number];
+  const pgBase = process.env.PRIZMAI_BENCH_PG_URL;
+  const pg = pgBase ? await createThrowawayPgDatabase(pgBase, 'prizmai_bench') : undefined;
+  const databaseUrl = pg?.url ?? `sqlite:${join(stateDir, 'prizmai.db')}`;
   writeFileSync(
     join(dir, 'prizmai.config.mjs'),
     `export default { service: { port: ${port}, instances: ${instances} }, redis: { port: ${redisPort} },
+  database: { url: ${JSON.stringify(databaseUrl)} },
   limits: { postsPerSecond: 0, connectionsPerUser: 0 } };\n`,
   );
-  const seeded = await seedMembers(`sqlite:${join(stateDir, 'prizmai.db')}`, ROOM_NAMES, MEMBERS);
+  const seeded = await seedMembers(databaseUrl, ROOM_NAMES, MEMBERS);
   await cli(dir, ['start']);
   const status = (await send(stateDir, 'status')).value as StackStatus;
   const service = status.processes.find((p) => p.name.startsWith('service'));
   const [fanOut, ...rest] = seeded.rooms as [number, ...number[]];
   return {
     dir,
+    drop: async () => {
+      await cli(dir, ['stop']);
+      await pg?.drop();
+    },
     target: {
       name: `${instances} instance${instances > 1 ? 's' : ''}`,
       url: `ws://127.0.0.1:${port}/ws`,
@@ -57,10 +70,13 @@ async function stack(root: string, instances: number): Promise<{ dir: string; ta
 
 export async function runInstancesBenchmark(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'prizmai-bench-instances-'));
-  const stacks: { dir: string; target: Target }[] = [];
+  const stacks: Awaited<ReturnType<typeof stack>>[] = [];
   process.env.PRIZMAI_BENCH_SCENARIOS ??= 'fanOut,rooms';
   try {
-    process.stdout.write('instances benchmark: supervised stacks with service.instances 1 and 2, the same generator\n');
+    const database = process.env.PRIZMAI_BENCH_PG_URL ? 'PostgreSQL' : 'SQLite';
+    process.stdout.write(
+      `instances benchmark: supervised stacks with service.instances 1 and 2 on ${database}, the same generator\n`,
+    );
     stacks.push(await stack(root, 1), await stack(root, 2));
     const results = await runGenerator(stacks.map((s) => s.target));
     const [one, two] = stacks.map((s) => results.get(s.target.name));
@@ -83,7 +99,7 @@ export async function runInstancesBenchmark(): Promise<void> {
       "  (the server CPU shown above is service.1's alone; the stacks' processes are not the generator's children)\n",
     );
   } finally {
-    await Promise.allSettled(stacks.map((s) => cli(s.dir, ['stop'])));
+    await Promise.allSettled(stacks.map((s) => s.drop()));
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -13,14 +13,15 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 export const SETTINGS = {
   fanOut: {
     subscribers: 100,
-    window: 20,
+    // Posts in flight at once (a closed loop): the figure is bounded by window / latency.
+    window: env('PRIZMAI_BENCH_FANOUT_WINDOW', 20),
     warmup: 100,
     messages: env('PRIZMAI_BENCH_MESSAGES', 2000),
   },
   rooms: {
     rooms: 10,
     subscribersPerRoom: 20,
-    window: 10,
+    window: env('PRIZMAI_BENCH_ROOMS_WINDOW', 10),
     warmup: 50,
     messages: env('PRIZMAI_BENCH_ROOM_MESSAGES', 500),
   },

@@ -95,7 +95,14 @@ describe('prizmai config', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const { config, sources } = JSON.parse(result.stdout);
     const liveness = { everyMs: 5000, timeoutMs: 5000, failures: 3 };
-    expect(config.service).toEqual({ host: '127.0.0.2', port: 9003, allowedOrigins: [], instances: 1, liveness });
+    expect(config.service).toEqual({
+      host: '127.0.0.2',
+      port: 9003,
+      allowedOrigins: [],
+      instances: 1,
+      metrics: true,
+      liveness,
+    });
     expect(config.redis).toEqual({ url: null, port: 7002, bin: 'redis-server', liveness });
     expect(sources).toMatchObject({
       'service.liveness.everyMs': 'default',
