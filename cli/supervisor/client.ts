@@ -1,6 +1,6 @@
 // The CLI's side of the control channel: find the state dir, talk to the daemon, spawn one.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESOLVED_CONFIG_ENV } from '../../config/runtime.js';
@@ -10,6 +10,7 @@ import { controlPath, daemonSpawnOptions, isSameProcess, pidExists } from '../pl
 import { DAEMON_NAMES_ENV } from './daemon-env.js';
 import { type Command, call, DaemonError, DaemonUnreachable } from './ipc.js';
 import { CODE_CACHE_DIR_ENV, statePaths } from './paths.js';
+import { makePrivateDirs } from './private-files.js';
 import { packageVersion } from './version.js';
 
 export interface StateDirOptions {
@@ -86,7 +87,7 @@ export function spawnDaemon(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ pid: number }> {
   const { daemonLog, logsDir } = statePaths(config.stateDir);
-  mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+  makePrivateDirs(logsDir);
   const out = openSync(daemonLog, 'a', 0o600);
   try {
     const command = daemonCommand(config.stateDir);

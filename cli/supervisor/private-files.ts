@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CliError } from '../errors.js';
 import { statePaths } from './paths.js';
 
 // The state dir is private to its owner (SPEC §3): 0700, its database and logs 0600 — they hold
@@ -14,10 +15,33 @@ function tighten(path: string, mode: number): void {
   }
 }
 
+/**
+ * `mkdir -p` (private), failing clearly where the state dir cannot be: Node 20's recursive mkdirSync
+ * spins forever when the kernel answers ENOENT for a parent that exists (/proc), and an EACCES deserves
+ * the key to change rather than a stack trace.
+ */
+export function makePrivateDirs(path: string): void {
+  const refuse = (why: string) =>
+    new CliError(`cannot create ${path}: ${why}; choose another stateDir (--state-dir, PRIZMAI_STATE_DIR)`);
+  try {
+    mkdirSync(path, { mode: 0o700 });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(path).isDirectory()) return;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw refuse(`${dirname(path)} is not writable`);
+    if (code !== 'ENOENT') throw refuse((error as Error).message);
+  }
+  const parent = dirname(path);
+  if (parent === path || existsSync(parent)) throw refuse(`${parent} does not accept new directories`);
+  makePrivateDirs(parent);
+  makePrivateDirs(path);
+}
+
 export function makeStatePrivate(stateDir: string, databaseUrl: string): void {
   process.umask(0o077);
   const paths = statePaths(stateDir);
-  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+  makePrivateDirs(paths.logsDir);
   tighten(stateDir, 0o700);
   tighten(paths.logsDir, 0o700);
   for (const name of readdirSync(paths.logsDir)) tighten(join(paths.logsDir, name), 0o600);
