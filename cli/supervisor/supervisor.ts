@@ -120,7 +120,7 @@ export class Supervisor extends EventEmitter<{ change: [ProcessStatus] }> {
         finish({
           ok: false,
           failures: late.map((p) => p.status()),
-          reason: `not ready after ${Math.round(timeoutMs / 1000)} s: ${late.map((p) => p.spec.name).join(', ')}`,
+          reason: `not ready after ${Number((timeoutMs / 1000).toFixed(1))} s: ${late.map((p) => p.spec.name).join(', ')}`,
         });
       }, timeoutMs);
       this.on('change', onChange);
