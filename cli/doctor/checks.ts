@@ -5,7 +5,7 @@ import type { LoadedConfig, ResolvedConfig } from '../../config/types.js';
 import { portHolder } from '../platform.js';
 import { hello, versionMismatch } from '../supervisor/client.js';
 import { shippedMigrations } from '../supervisor/migrations-check.js';
-import { portFree, REDIS_MISSING_FIX } from '../supervisor/preflight.js';
+import { portFree, REDIS_MISSING_FIX, stackPorts } from '../supervisor/preflight.js';
 import { corruptStateAdvice, inspectState } from '../supervisor/stale.js';
 
 // The checks of `prizmai doctor` (SPEC §4), each answering what is wrong and how to fix it. Every
@@ -112,18 +112,7 @@ export async function checkPorts(config: ResolvedConfig): Promise<Check[]> {
   const found = inspectState(config.stateDir);
   // A dead daemon's children still running hold their ports too (doctor's daemon check reports them).
   const ours = found.kind === 'live' ? found.state.processes : found.kind === 'stale' ? found.alive : [];
-  const wanted = [
-    { port: config.service.port, host: config.service.host, key: 'service.port', flag: '--port', env: 'PRIZMAI_PORT' },
-  ];
-  if (!config.redis.url) {
-    wanted.push({
-      port: config.redis.port,
-      host: '127.0.0.1',
-      key: 'redis.port',
-      flag: '--redis-port',
-      env: 'PRIZMAI_REDIS_PORT',
-    });
-  }
+  const wanted = stackPorts(config);
   const checks: Check[] = [];
   for (const want of wanted) {
     const name = `port ${want.port}`;

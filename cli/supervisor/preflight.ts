@@ -30,8 +30,8 @@ export function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** The ports the stack would bind that something else holds; checked before anything is spawned. */
-export async function portProblems(config: ResolvedConfig): Promise<PortProblem[]> {
+/** The ports the stack binds, each with the key, flag and env var that change it. */
+export function stackPorts(config: ResolvedConfig) {
   const wanted = [
     { port: config.service.port, host: config.service.host, key: 'service.port', flag: '--port', env: 'PRIZMAI_PORT' },
   ];
@@ -44,6 +44,12 @@ export async function portProblems(config: ResolvedConfig): Promise<PortProblem[
       env: 'PRIZMAI_REDIS_PORT',
     });
   }
+  return wanted;
+}
+
+/** The ports the stack would bind that something else holds; checked before anything is spawned. */
+export async function portProblems(config: ResolvedConfig): Promise<PortProblem[]> {
+  const wanted = stackPorts(config);
   const problems: PortProblem[] = [];
   if (wanted.length === 2 && wanted[0]?.port === wanted[1]?.port) {
     const port = config.service.port;

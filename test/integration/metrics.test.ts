@@ -15,8 +15,7 @@ import { startRedis, type TestRedis } from '../fixtures/redis.js';
 import { type ServiceProcess, startServiceProcess, startWorkerProcess } from '../fixtures/service-process.js';
 import { tempDir } from '../fixtures/tmp.js';
 import { type Client, connectClient } from '../fixtures/ws-client.js';
-import type { Service } from './support/harness.js';
-import { buildWorld, type World } from './support/world.js';
+import { buildWorld, remoteService, type World } from './support/world.js';
 
 describe('GET /metrics', () => {
   const dir = tempDir('prizmai-metrics-');
@@ -27,18 +26,6 @@ describe('GET /metrics', () => {
   const clients: Client[] = [];
   let w: World;
 
-  const call = async (method: string, path: string, options: { token?: string; json?: unknown } = {}) => {
-    const response = await fetch((service as ServiceProcess).url + path, {
-      method,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-  };
   const scrape = async (): Promise<Map<string, Family>> => {
     const response = await fetch(`${(service as ServiceProcess).url}/metrics`);
     expect(response.status).toBe(200);
@@ -54,7 +41,7 @@ describe('GET /metrics', () => {
     await orm.close(true);
     service = await startServiceProcess({ dir: dir.path, databaseUrl, redisUrl: redis.url });
     worker = await startWorkerProcess({ dir: dir.path, databaseUrl, redisUrl: redis.url });
-    w = await buildWorld({ call } as unknown as Service);
+    w = await buildWorld(remoteService((service as ServiceProcess).url));
   }, 60_000);
 
   afterAll(async () => {
@@ -98,7 +85,7 @@ describe('GET /metrics', () => {
     clients.push(client);
     client.send({ type: 'subscribe', stream: `room:${w.roomId}` });
     await client.next((f) => f.type === 'subscribed');
-    const posted = await call('POST', `/api/v1/rooms/${w.roomId}/messages`, {
+    const posted = await remoteService(service?.url as string).call('POST', `/api/v1/rooms/${w.roomId}/messages`, {
       token: w.alice.token,
       json: { content: 'counted' },
     });

@@ -10,8 +10,7 @@ import { startRedis, type TestRedis } from '../fixtures/redis.js';
 import { type ServiceProcess, startServiceProcess } from '../fixtures/service-process.js';
 import { tempDir } from '../fixtures/tmp.js';
 import { type Client, connectClient } from '../fixtures/ws-client.js';
-import type { Service } from './support/harness.js';
-import { buildWorld, type World } from './support/world.js';
+import { buildWorld, remoteService, type World } from './support/world.js';
 
 const pgUrl = process.env.PRIZMAI_TEST_PG_URL;
 
@@ -23,23 +22,6 @@ describe.skipIf(!pgUrl)('two service processes on one PostgreSQL database and on
   const clients: Client[] = [];
   let w: World;
 
-  /** The part of the test harness's Service that buildWorld uses, over one process's HTTP API. */
-  const caller = (base: string) =>
-    ({
-      call: async (method: string, path: string, options: { token?: string; json?: unknown } = {}) => {
-        const response = await fetch(base + path, {
-          method,
-          headers: {
-            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-            ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-        });
-        const text = await response.text();
-        return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-      },
-    }) as unknown as Service;
-
   beforeAll(async () => {
     redis = await startRedis();
     database = await createPgDatabase(pgUrl as string);
@@ -49,7 +31,7 @@ describe.skipIf(!pgUrl)('two service processes on one PostgreSQL database and on
     for (let i = 0; i < 2; i++) {
       services.push(await startServiceProcess({ dir: dir.path, databaseUrl: database.url, redisUrl: redis.url }));
     }
-    w = await buildWorld(caller((services[0] as ServiceProcess).url));
+    w = await buildWorld(remoteService((services[0] as ServiceProcess).url));
   }, 60_000);
 
   afterAll(async () => {

@@ -78,3 +78,21 @@ export function useService(
     },
   };
 }
+
+/** The part of Service that buildWorld uses, over a service process's HTTP API at `base`. */
+export function remoteService(base: string): Service {
+  return {
+    call: async (method: string, path: string, options: { token?: string; json?: unknown } = {}) => {
+      const response = await fetch(base + path, {
+        method,
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    },
+  } as unknown as Service;
+}
