@@ -39,33 +39,38 @@ async function stack(root: string, instances: number): Promise<{ dir: string; ta
   const [port, redisPort] = (await freePorts(2)) as [number, number];
   const pgBase = process.env.PRIZMAI_BENCH_PG_URL;
   const pg = pgBase ? await createThrowawayPgDatabase(pgBase, 'prizmai_bench') : undefined;
-  const databaseUrl = pg?.url ?? `sqlite:${join(stateDir, 'prizmai.db')}`;
-  writeFileSync(
-    join(dir, 'prizmai.config.mjs'),
-    `export default { service: { port: ${port}, instances: ${instances} }, redis: { port: ${redisPort} },
-  database: { url: ${JSON.stringify(databaseUrl)} },
-  limits: { postsPerSecond: 0, connectionsPerUser: 0 } };\n`,
-  );
-  const seeded = await seedMembers(databaseUrl, ROOM_NAMES, MEMBERS);
-  await cli(dir, ['start']);
-  const status = (await send(stateDir, 'status')).value as StackStatus;
-  const service = status.processes.find((p) => p.name.startsWith('service'));
-  const [fanOut, ...rest] = seeded.rooms as [number, ...number[]];
-  return {
-    dir,
-    drop: async () => {
-      await cli(dir, ['stop']);
-      await pg?.drop();
-    },
-    target: {
-      name: `${instances} instance${instances > 1 ? 's' : ''}`,
-      url: `ws://127.0.0.1:${port}/ws`,
-      pid: service?.pid as number,
-      tokens: seeded.users.map((user) => user.token),
-      members: seeded.users.slice(1).map((user) => user.username),
-      rooms: { fanOut, rooms: rest.slice(0, 10), burst: rest[10] as number, idle: rest[11] as number },
-    },
-  };
+  try {
+    const databaseUrl = pg?.url ?? `sqlite:${join(stateDir, 'prizmai.db')}`;
+    writeFileSync(
+      join(dir, 'prizmai.config.mjs'),
+      `export default { service: { port: ${port}, instances: ${instances} }, redis: { port: ${redisPort} },
+    database: { url: ${JSON.stringify(databaseUrl)} },
+    limits: { postsPerSecond: 0, connectionsPerUser: 0 } };\n`,
+    );
+    const seeded = await seedMembers(databaseUrl, ROOM_NAMES, MEMBERS);
+    await cli(dir, ['start']);
+    const status = (await send(stateDir, 'status')).value as StackStatus;
+    const service = status.processes.find((p) => p.name.startsWith('service'));
+    const [fanOut, ...rest] = seeded.rooms as [number, ...number[]];
+    return {
+      dir,
+      drop: async () => {
+        await cli(dir, ['stop']);
+        await pg?.drop();
+      },
+      target: {
+        name: `${instances} instance${instances > 1 ? 's' : ''}`,
+        url: `ws://127.0.0.1:${port}/ws`,
+        pid: service?.pid as number,
+        tokens: seeded.users.map((user) => user.token),
+        members: seeded.users.slice(1).map((user) => user.username),
+        rooms: { fanOut, rooms: rest.slice(0, 10), burst: rest[10] as number, idle: rest[11] as number },
+      },
+    };
+  } catch (error) {
+    await pg?.drop();
+    throw error;
+  }
 }
 
 export async function runInstancesBenchmark(): Promise<void> {

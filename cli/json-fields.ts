@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import type { CommandOptions } from './options.js';
 import { printJson } from './output.js';
@@ -57,34 +57,55 @@ export function withJsonFields(command: Command, list: JsonList): Command {
   );
 }
 
+/** The option of `command` (or of a command above it) that `token` names, if any. */
+function optionOf(command: Command, token: string): Option | undefined {
+  const name = token.split('=')[0] as string;
+  for (let at: Command | null = command; at; at = at.parent) {
+    const found = at.options.find((option) => option.long === name || option.short === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * `--json a,b` → `--json --json-fields a,b` before commander parses (the program's `--json` stays a
- * flag, so `prizmai --json status` still means what it did). A word after `--json` is a field list
- * when it looks like one (lower-case words, commas) and is no command's name; nothing after `--`.
+ * flag, so `prizmai --json status` and `prizmai send 12 --json hello` mean what they did). Only on a
+ * list command, reached by walking argv through the command table, and only when the word reads as a
+ * field list there: a comma, one of the list's fields, or any word where the command takes no
+ * positional argument (so `status --json colour` is refused naming the field). Nothing after `--`.
  */
 export function expandJsonFields(argv: string[], program: Command): string[] {
-  const commands = new Set<string>();
-  const walk = (command: Command) => {
-    for (const sub of command.commands) {
-      commands.add(sub.name());
-      walk(sub);
-    }
-  };
-  walk(program);
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
+  const out: string[] = argv.slice(0, 2);
+  let command = program;
+  for (let i = 2; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
       out.push(...argv.slice(i));
       break;
     }
-    const inline = arg.startsWith('--json=') ? arg.slice('--json='.length) : undefined;
+    const list = listOf.get(command);
     const next = argv[i + 1];
-    if (inline !== undefined) out.push('--json', '--json-fields', inline);
-    else if (arg === '--json' && next !== undefined && /^[a-z_]+(,[a-z_]*)*$/.test(next) && !commands.has(next)) {
-      out.push('--json', '--json-fields', next);
-      i++;
-    } else out.push(arg);
+    if (list && arg.startsWith('--json=')) {
+      out.push('--json', '--json-fields', arg.slice('--json='.length));
+      continue;
+    }
+    if (list && arg === '--json' && next !== undefined && /^[a-z_]+(,[a-z_]*)*$/.test(next)) {
+      const known: readonly string[] = JSON_FIELDS[list];
+      if (next.includes(',') || known.includes(next) || command.registeredArguments.length === 0) {
+        out.push('--json', '--json-fields', next);
+        i++;
+        continue;
+      }
+    }
+    out.push(arg);
+    if (arg.startsWith('-')) {
+      // An option's value is not a command name: `--url status` stays where it is.
+      const option = optionOf(command, arg);
+      if (option?.required && !arg.includes('=') && next !== undefined) out.push(argv[++i] as string);
+      continue;
+    }
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) command = sub;
   }
   return out;
 }

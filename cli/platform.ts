@@ -264,7 +264,8 @@ export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): b
     }
   };
   if (command.includes('/') || (isWindows && command.includes('\\'))) return runnable(command);
-  const extensions = isWindows ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  // A name given with its extension (redis-server.exe) is tried as it is, first.
+  const extensions = isWindows ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
   return (env.PATH ?? '')
     .split(isWindows ? ';' : ':')
     .filter(Boolean)

@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/api/v1', apiRoutes(domain));
-  app.route('/', referenceRoutes());
+  app.route('/', referenceRoutes(`${deps.config.service.host}:${deps.config.service.port}`));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', OPENAPI_INFO);

@@ -113,6 +113,18 @@ export async function checkPorts(config: ResolvedConfig): Promise<Check[]> {
   // A dead daemon's children still running hold their ports too (doctor's daemon check reports them).
   const ours = found.kind === 'live' ? found.state.processes : found.kind === 'stale' ? found.alive : [];
   const wanted = stackPorts(config);
+  const [service, redis] = wanted;
+  if (redis && service?.port === redis.port) {
+    return [
+      fail(
+        `port ${service.port}`,
+        `service.port and redis.port are both ${service.port}`,
+        'give them different ports (--port, --redis-port)',
+      ),
+    ];
+  }
+  // With service.instances > 1 the supervisor itself holds the service port (node:cluster).
+  const daemonPid = found.kind === 'live' ? found.state.daemon.pid : undefined;
   const checks: Check[] = [];
   for (const want of wanted) {
     const name = `port ${want.port}`;
@@ -124,6 +136,15 @@ export async function checkPorts(config: ResolvedConfig): Promise<Check[]> {
     const mine = ours.find((p) => p.pid !== null && (p.pid === holder?.pid || (!holder && p.port === want.port)));
     if (mine) {
       checks.push(ok(name, `${want.key} ${want.port} is held by this stack's ${mine.name} (pid ${mine.pid})`));
+      continue;
+    }
+    if (holder && holder.pid === daemonPid) {
+      checks.push(
+        ok(
+          name,
+          `${want.key} ${want.port} is held by this stack's supervisor (pid ${holder.pid}) for its service instances`,
+        ),
+      );
       continue;
     }
     const by = holder ? ` by pid ${holder.pid} (${holder.command.slice(0, 80)})` : '';
@@ -195,7 +216,9 @@ export async function checkDatabase(config: ResolvedConfig): Promise<Check> {
     try {
       applied = await within(WAIT_MS, `the database at ${shown}`, appliedMigrations(db)).catch((error: unknown) => {
         // A database without the migrations table has every migration pending.
-        if (/no such table|does not exist/i.test(messageOf(error))) return [];
+        // Only a missing migrations table (not a missing database or role) means nothing applied yet.
+        const code = (error as { code?: unknown }).code;
+        if (code === '42P01' || /no such table/i.test(messageOf(error))) return [];
         throw error;
       });
     } finally {

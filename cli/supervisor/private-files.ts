@@ -33,7 +33,17 @@ export function makePrivateDirs(path: string): void {
     if (code !== 'ENOENT') throw refuse((error as Error).message);
   }
   const parent = dirname(path);
-  if (parent === path || existsSync(parent)) throw refuse(`${parent} does not accept new directories`);
+  if (parent === path) throw refuse('no such root');
+  if (existsSync(parent)) {
+    // Another process may have made the parent meanwhile: one more try before refusing.
+    try {
+      mkdirSync(path, { mode: 0o700 });
+      return;
+    } catch {
+      if (existsSync(path) && statSync(path).isDirectory()) return;
+      throw refuse(`${parent} does not accept new directories`);
+    }
+  }
   makePrivateDirs(parent);
   makePrivateDirs(path);
 }

@@ -371,6 +371,11 @@ export class Session implements HubSession {
         this.hub.release(feed);
         throw error;
       }
+      // Closed while access was read again: closed() has already let go of what it knew, not of this.
+      if (this.ws.readyState !== this.ws.OPEN) {
+        feed.subscribers.delete(subscription);
+        return this.hub.release(feed);
+      }
     }
     if (feed.accessRevision === revisionBefore && this.accessChanges === changesBefore) {
       feed.rememberAccess(this.actor.id, subscription.boardId);

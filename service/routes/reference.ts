@@ -17,7 +17,7 @@ const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
 };
 
-export function referenceRoutes() {
+export function referenceRoutes(fallbackHost: string) {
   const app = new Hono<AppEnv>();
   const assetDir = dirname(requireCjs.resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, Promise<Buffer>>();
@@ -28,7 +28,7 @@ export function referenceRoutes() {
   );
   app.get(`${ASSETS_BASE}/swagger-ui-dist/:file`, async (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!type) return c.json({ error: { code: 'not_found', message: 'no such asset' } }, 404);
     let bytes = cache.get(file);
     if (!bytes) {
@@ -42,6 +42,14 @@ export function referenceRoutes() {
       'Cache-Control': 'public, max-age=86400',
     });
   });
-  app.get('/asyncapi.json', (c) => c.json(asyncApiDocument(c.req.header('host') ?? 'localhost')));
+  // The server's address as the client reached it, when the Host header is one (else the bind address).
+  app.get('/asyncapi.json', (c) => {
+    const host = c.req.header('host');
+    return c.json(
+      asyncApiDocument(
+        host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : fallbackHost,
+      ),
+    );
+  });
   return app;
 }

@@ -115,12 +115,31 @@ describe('prizmai doctor', () => {
     }
   });
 
+  it('the same port for the service and Redis, and a PostgreSQL database that is not there: ✗ each', async () => {
+    const same = await doctor(['--redis-port', String(stack.port)]);
+    expect(same.exitCode).toBe(1);
+    expect(check(same.report, `port ${stack.port}`)?.detail).toBe(`service.port and redis.port are both ${stack.port}`);
+    const pg = process.env.PRIZMAI_TEST_PG_URL;
+    if (!pg) return;
+    const missing = pg.replace(/\/[^/]*$/, '/prizmai_no_such_database');
+    const { exitCode, report } = await doctor(['--database-url', missing]);
+    expect(exitCode).toBe(1);
+    // Not "pending migrations": the database itself is missing.
+    expect(check(report, 'database')?.detail).toMatch(
+      /cannot be reached: database "prizmai_no_such_database" does not exist/,
+    );
+  });
+
   it('a running stack: its own ports and its daemon pass; a dead daemon is reported stale', async () => {
+    // Two service instances: the supervisor itself holds the service port (node:cluster).
+    writeFileSync(join(stack.dir, 'prizmai.config.mjs'), 'export default { service: { instances: 2 } };\n');
     const started = await stack.cli(['start']);
     expect(started.exitCode, started.stderr).toBe(0);
     const { exitCode, report } = await doctor();
     expect(exitCode, JSON.stringify(report)).toBe(0);
-    expect(check(report, `port ${stack.port}`)?.detail).toMatch(/held by this stack's service/);
+    expect(check(report, `port ${stack.port}`)?.detail).toMatch(
+      /held by this stack's supervisor \(pid \d+\) for its service instances/,
+    );
     expect(check(report, `port ${stack.redisPort}`)?.detail).toMatch(/held by this stack's redis/);
     expect(check(report, 'daemon')?.detail).toMatch(/^running \(pid \d+\) and answering/);
 

@@ -3,7 +3,7 @@
 // a word after --json is a field list.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { expandJsonFields, JSON_FIELDS } from '../../cli/json-fields.js';
+import { expandJsonFields, JSON_FIELDS, withJsonFields } from '../../cli/json-fields.js';
 import { toRow } from '../../cli/supervisor/rows.js';
 import { Board, Comment, Message, Notification, Room, Task } from '../../service/routes/schemas.js';
 
@@ -34,19 +34,36 @@ describe('--json field lists', () => {
     expect([...JSON_FIELDS.status].sort()).toEqual(Object.keys(row).sort());
   });
 
-  it('rewrites `--json a,b` and `--json=a`, never a command name nor anything after --', () => {
-    // A program with the shapes that matter: commands, a subcommand, positional arguments.
-    const program = new Command('prizmai');
-    program.command('status');
-    program.command('jobs').command('retry <queue>');
-    program.command('history <room>');
+  it('rewrites `--json a,b` only on a list command, where the word reads as fields; never elsewhere', () => {
+    // A program with the shapes that matter: list commands with and without positionals, a subcommand
+    // of a list command, commands whose positional may follow --json, an option with a value.
+    const program = new Command('prizmai').option('--json');
+    withJsonFields(program.command('status'), 'status');
+    const jobs = withJsonFields(program.command('jobs'), 'jobs');
+    jobs.command('retry <queue>');
+    const rooms = program.command('rooms');
+    withJsonFields(rooms.command('list [board]').option('--url <url>'), 'rooms');
+    withJsonFields(program.command('history <room>'), 'messages');
+    program.command('send <room> <text>');
+    program.command('stop [names...]');
     program.command('run <cmd...>');
     const argv = (...args: string[]) => expandJsonFields(['node', 'prizmai', ...args], program).slice(2);
-    expect(argv('status', '--json', 'name,state')).toEqual(['status', '--json', '--json-fields', 'name,state']);
-    expect(argv('status', '--json=name')).toEqual(['status', '--json', '--json-fields', 'name']);
+    const fields = (...args: string[]) => ['--json', '--json-fields', ...args];
+    expect(argv('status', '--json', 'name,state')).toEqual(['status', ...fields('name,state')]);
+    expect(argv('status', '--json=name')).toEqual(['status', ...fields('name')]);
+    // No positional on status: any word is a field list, and an unknown one is refused naming it.
+    expect(argv('status', '--json', 'colour')).toEqual(['status', ...fields('colour')]);
     expect(argv('--json', 'status')).toEqual(['--json', 'status']);
-    expect(argv('--json', 'jobs', 'retry', 'mentions')).toEqual(['--json', 'jobs', 'retry', 'mentions']);
     expect(argv('status', '--json')).toEqual(['status', '--json']);
+    expect(argv('rooms', 'list', '--json', 'name')).toEqual(['rooms', 'list', ...fields('name')]);
+    expect(argv('rooms', 'list', '--json', 'engineering')).toEqual(['rooms', 'list', '--json', 'engineering']);
+    expect(argv('rooms', 'list', '--url', 'status', '--json', 'id,name')).toEqual([
+      'rooms',
+      'list',
+      '--url',
+      'status',
+      ...fields('id,name'),
+    ]);
     expect(argv('history', 'Acme/general', '--json', '--limit', '5')).toEqual([
       'history',
       'Acme/general',
@@ -54,6 +71,10 @@ describe('--json field lists', () => {
       '--limit',
       '5',
     ]);
+    // Not list commands: the word after --json is their argument, as it always was.
+    expect(argv('send', '12', '--json', 'hello')).toEqual(['send', '12', '--json', 'hello']);
+    expect(argv('jobs', 'retry', '--json', 'mentions')).toEqual(['jobs', 'retry', '--json', 'mentions']);
+    expect(argv('stop', '--json', 'worker')).toEqual(['stop', '--json', 'worker']);
     expect(argv('run', '--', 'node', '--json', 'name')).toEqual(['run', '--', 'node', '--json', 'name']);
   });
 });
