@@ -85,7 +85,8 @@ export function expandJsonFields(argv: string[], program: Command): string[] {
     }
     const list = listOf.get(command);
     const next = argv[i + 1];
-    if (list && arg.startsWith('--json=')) {
+    // `--json=a,b` says fields whatever the command: a non-list one refuses them by name (preAction).
+    if (arg.startsWith('--json=')) {
       out.push('--json', '--json-fields', arg.slice('--json='.length));
       continue;
     }

@@ -281,8 +281,10 @@ describe('prizmai chat commands', () => {
     const unknown = await as('alice', ['rooms', 'list', '--json', 'name,colour']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('--json: unknown field "colour"; the fields are: id, board_id, name');
-    const elsewhere = await as('alice', ['whoami', '--json', 'username']);
+    const elsewhere = await as('alice', ['whoami', '--json=username']);
     expect(elsewhere.exitCode).toBe(2);
     expect(elsewhere.stderr).toContain('`whoami` takes no field list');
+    // Without `=`, the word after --json is an argument of a command that prints no list, as before.
+    expect((await as('alice', ['whoami', '--json', 'username'])).stderr).toContain("too many arguments for 'whoami'");
   });
 });
