@@ -1,21 +1,16 @@
 import type { Redis } from 'ioredis';
 import { type Database, ping } from './db/database.js';
+import { withDeadline } from './deadline.js';
 
 /** A health check answers within this, whatever its dependencies do. */
 const PROBE_DEADLINE_MS = 1000;
 
 async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_DEADLINE_MS} ms`)), PROBE_DEADLINE_MS);
-  });
   try {
-    await Promise.race([check(), deadline]);
+    await withDeadline(check(), PROBE_DEADLINE_MS, () => new Error(`no answer within ${PROBE_DEADLINE_MS} ms`));
     return 'ok';
   } catch (error) {
     return `down: ${(error as Error).message}`;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LoadedConfig, ResolvedConfig } from '../../config/types.js';
+import { withDeadline } from '../../service/deadline.js';
 import { portHolder } from '../platform.js';
 import { hello, versionMismatch } from '../supervisor/client.js';
 import { shippedMigrations } from '../supervisor/migrations-check.js';
@@ -22,18 +23,9 @@ const WAIT_MS = 3000;
 const ok = (name: string, detail: string): Check => ({ name, status: 'ok', detail });
 const fail = (name: string, detail: string, fix: string): Check => ({ name, status: 'fail', detail, fix });
 
-/** Rejects after `ms` with `what` (the operation itself is left to finish or fail on its own). */
-async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** `work` within the doctor's wait, else an error naming `what` did not answer. */
+const within = <T>(what: string, work: Promise<T>) =>
+  withDeadline(work, WAIT_MS, () => new Error(`${what} did not answer within ${WAIT_MS / 1000} s`));
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -92,8 +84,8 @@ async function checkExternalRedis(url: string): Promise<Check> {
   });
   redis.on('error', () => {});
   try {
-    await within(WAIT_MS, `Redis at ${where}`, redis.connect());
-    const info = await within(WAIT_MS, `Redis at ${where}`, redis.info('server'));
+    await within(`Redis at ${where}`, redis.connect());
+    const info = await within(`Redis at ${where}`, redis.info('server'));
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown version';
     return ok('redis', `external Redis at ${where} answers (Redis ${version}); prizmai manages none`);
   } catch (error) {
@@ -212,9 +204,9 @@ export async function checkDatabase(config: ResolvedConfig): Promise<Check> {
   ]);
   let applied: string[];
   try {
-    const db = await within(WAIT_MS, `the database at ${shown}`, connectDatabase(url));
+    const db = await within(`the database at ${shown}`, connectDatabase(url));
     try {
-      applied = await within(WAIT_MS, `the database at ${shown}`, appliedMigrations(db)).catch((error: unknown) => {
+      applied = await within(`the database at ${shown}`, appliedMigrations(db)).catch((error: unknown) => {
         // A database without the migrations table has every migration pending.
         // Only a missing migrations table (not a missing database or role) means nothing applied yet.
         const code = (error as { code?: unknown }).code;
@@ -259,7 +251,7 @@ export async function checkDaemon(config: ResolvedConfig): Promise<Check> {
       'run prizmai stop to clean up, then prizmai start',
     );
   }
-  const answer = await within(WAIT_MS, 'the supervisor', hello(config.stateDir)).catch(() => undefined);
+  const answer = await within('the supervisor', hello(config.stateDir)).catch(() => undefined);
   if (!answer) {
     return fail(
       'daemon',

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { requireCjs } from '../cjs.js';
+import { withDeadline } from '../deadline.js';
 import { JOB_STATES, WORKER_QUEUES } from '../queue/names.js';
 
 /** A scrape waits this long for Redis, then reports the queues as unknown rather than hang. */
@@ -24,21 +25,13 @@ export function bullQueueDepths(connection: Redis): QueueDepths {
   };
   return {
     async counts() {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), COUNT_DEADLINE_MS);
-      });
       const counted = Promise.all(
         open().map(async (queue) => [queue.name, await queue.getJobCounts(...JOB_STATES)] as const),
-      ).then(
+      );
+      return withDeadline(counted, COUNT_DEADLINE_MS, () => new Error('late')).then(
         (entries) => Object.fromEntries(entries) as QueueCounts,
         () => undefined,
       );
-      try {
-        return await Promise.race([counted, deadline]);
-      } finally {
-        clearTimeout(timer);
-      }
     },
     async close() {
       await Promise.allSettled((queues ?? []).map((queue) => queue.close()));
