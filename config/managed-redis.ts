@@ -43,3 +43,8 @@ export function redisUrlFor(config: ResolvedConfig): string {
   const password = readManagedRedisPassword(config.stateDir);
   return `redis://${password ? `:${password}@` : ''}127.0.0.1:${config.redis.port}`;
 }
+
+/** A Redis or database URL as it may be shown: without its user and password (`redis://:pw@h` → `redis://h`). */
+export function shownUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}

@@ -25,7 +25,7 @@ function queueName(name: unknown): (typeof QUEUES)[number] {
 }
 
 async function withQueues<T>(config: ResolvedConfig, work: (open: (name: string) => Queue) => Promise<T>): Promise<T> {
-  const { redisUrlFor } = await import('../../config/managed-redis.js');
+  const { redisUrlFor, shownUrl } = await import('../../config/managed-redis.js');
   const { Redis: RedisClient } = await import('ioredis');
   const { Queue: BullQueue } = await import('bullmq');
   const url = redisUrlFor(config);
@@ -37,7 +37,7 @@ async function withQueues<T>(config: ResolvedConfig, work: (open: (name: string)
     retryStrategy: () => null,
   });
   connection.on('error', () => {});
-  const where = url.replace(/\/\/:[^@]*@/, '//');
+  const where = shownUrl(url);
   try {
     await connection.connect();
   } catch (error) {

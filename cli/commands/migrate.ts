@@ -1,3 +1,4 @@
+import { shownUrl } from '../../config/managed-redis.js';
 import { CliError } from '../errors.js';
 import { optionsOf, resolveConfig } from '../options.js';
 import { note, printJson, printLine } from '../output.js';
@@ -12,7 +13,7 @@ export async function run(...args: unknown[]): Promise<number> {
   ]);
   const unreachable = (error: unknown): never => {
     if (!isDatabaseUnavailable(error) && !isPgUnavailable(error)) throw error;
-    const where = config.database.url.replace(/\/\/[^@/]*@/, '//');
+    const where = shownUrl(config.database.url);
     throw new CliError(
       `the database at ${where} cannot be reached (${(error as Error).message}); start it or correct database.url (prizmai doctor checks it)`,
     );

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { shownUrl } from '../../config/managed-redis.js';
 import type { LoadedConfig, ResolvedConfig } from '../../config/types.js';
 import { withDeadline } from '../../service/deadline.js';
 import { portHolder } from '../platform.js';
@@ -73,7 +74,7 @@ export async function checkRedis(config: ResolvedConfig): Promise<Check> {
 }
 
 async function checkExternalRedis(url: string): Promise<Check> {
-  const where = url.replace(/\/\/[^@/]*@/, '//');
+  const where = shownUrl(url);
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -190,7 +191,7 @@ export function checkStateDir(config: ResolvedConfig): Check {
 /** The database answers, and which shipped migrations it lacks. */
 export async function checkDatabase(config: ResolvedConfig): Promise<Check> {
   const url = config.database.url;
-  const shown = url.replace(/\/\/[^@/]*@/, '//');
+  const shown = shownUrl(url);
   const shipped = shippedMigrations();
   if (url.startsWith('sqlite:') && !existsSync(url.slice('sqlite:'.length))) {
     return ok(
