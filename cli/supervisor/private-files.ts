@@ -21,31 +21,22 @@ function tighten(path: string, mode: number): void {
  * the key to change rather than a stack trace.
  */
 export function makePrivateDirs(path: string): void {
-  const refuse = (why: string) =>
-    new CliError(`cannot create ${path}: ${why}; choose another stateDir (--state-dir, PRIZMAI_STATE_DIR)`);
+  const parent = dirname(path);
+  if (parent !== path && !existsSync(parent)) makePrivateDirs(parent);
   try {
     mkdirSync(path, { mode: 0o700 });
-    return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // EEXIST: there already, or made meanwhile by another process.
     if (code === 'EEXIST' && statSync(path).isDirectory()) return;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw refuse(`${dirname(path)} is not writable`);
-    if (code !== 'ENOENT') throw refuse((error as Error).message);
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? `${parent} is not writable`
+        : code === 'ENOENT'
+          ? `${parent} does not accept new directories`
+          : (error as Error).message;
+    throw new CliError(`cannot create ${path}: ${why}; choose another stateDir (--state-dir, PRIZMAI_STATE_DIR)`);
   }
-  const parent = dirname(path);
-  if (parent === path) throw refuse('no such root');
-  if (existsSync(parent)) {
-    // Another process may have made the parent meanwhile: one more try before refusing.
-    try {
-      mkdirSync(path, { mode: 0o700 });
-      return;
-    } catch {
-      if (existsSync(path) && statSync(path).isDirectory()) return;
-      throw refuse(`${parent} does not accept new directories`);
-    }
-  }
-  makePrivateDirs(parent);
-  makePrivateDirs(path);
 }
 
 export function makeStatePrivate(stateDir: string, databaseUrl: string): void {
