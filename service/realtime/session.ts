@@ -359,7 +359,6 @@ export class Session implements HubSession {
     const feedWasLive = feed.isLive;
     const revisionBefore = feed.accessRevision;
     await feed.ready;
-    if (this.ws.readyState !== this.ws.OPEN) return this.hub.release(feed);
     const subscription = new Subscription(stream, ref, feed, this, after ?? feed.position, boardId);
     feed.subscribers.add(subscription);
     // Access may have ended between the check and the attach (the feed hears of it only from now on).
@@ -371,11 +370,11 @@ export class Session implements HubSession {
         this.hub.release(feed);
         throw error;
       }
-      // Closed while access was read again: closed() has already let go of what it knew, not of this.
-      if (this.ws.readyState !== this.ws.OPEN) {
-        feed.subscribers.delete(subscription);
-        return this.hub.release(feed);
-      }
+    }
+    // Closed during any wait above: closed() let go of what this session knew, and this was not yet part of it.
+    if (this.ws.readyState !== this.ws.OPEN) {
+      feed.subscribers.delete(subscription);
+      return this.hub.release(feed);
     }
     if (feed.accessRevision === revisionBefore && this.accessChanges === changesBefore) {
       feed.rememberAccess(this.actor.id, subscription.boardId);
