@@ -1,13 +1,8 @@
-import { z } from '@hono/zod-openapi';
-import { ClientFrame } from '../../service/realtime/protocol.js';
-import { ServerFrames } from '../../service/realtime/server-frames.js';
+import { type FrameMessage, frameMessages } from '../../service/realtime/asyncapi.js';
 import { GENERATED, type Schema, table, typeText } from './markdown.js';
 
-// docs/websocket-frames.md from the frame schemas (service/realtime/protocol.ts, server-frames.ts), the
-// ones that validate what clients send and type what the server sends; /asyncapi.json comes from them too.
-
-const json = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Schema;
+// docs/websocket-frames.md from the frames as /asyncapi.json describes them (service/realtime/asyncapi.ts),
+// itself made from the schemas that validate what clients send and type what the server sends.
 
 function fields(schema: Schema): string {
   const variants = schema.anyOf ?? [schema];
@@ -23,14 +18,12 @@ function fields(schema: Schema): string {
 }
 
 export function websocketFramesPage(): string {
-  const client = ClientFrame.options.map((option) => {
-    const schema = json(option, 'input');
-    return [`\`${option.shape.type.value}\``, fields(schema) || '—', option.description ?? ''];
-  });
-  const server = Object.entries(ServerFrames).map(([type, frame]) => {
-    const schema = json(frame, 'output');
-    return [`\`${type}\``, fields(schema) || '—', frame.description ?? ''];
-  });
+  const row = (frame: FrameMessage) => [
+    `\`${frame.name}\``,
+    fields(frame.payload as Schema) || '—',
+    frame.summary ?? '',
+  ];
+  const { client, server } = frameMessages();
   return `${[
     GENERATED('the frame schemas (service/realtime/protocol.ts, service/realtime/server-frames.ts)'),
     '',
@@ -42,10 +35,10 @@ export function websocketFramesPage(): string {
     '',
     '## Client → server',
     '',
-    table(['type', 'fields', 'meaning'], client),
+    table(['type', 'fields', 'meaning'], client.map(row)),
     '',
     '## Server → client',
     '',
-    table(['type', 'fields', 'meaning'], server),
+    table(['type', 'fields', 'meaning'], server.map(row)),
   ].join('\n')}\n`;
 }

@@ -13,30 +13,44 @@ const payloadOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
   return payload;
 };
 
-const clientMessages = Object.fromEntries(
-  ClientFrame.options.map((option) => {
-    const type = option.shape.type.value;
-    return [type, { name: type, title: type, summary: option.description, payload: payloadOf(option, 'input') }];
-  }),
-);
-const serverMessages = Object.fromEntries(
-  Object.entries(ServerFrames).map(([type, schema]) => [
-    type,
-    { name: type, title: type, summary: schema.description, payload: payloadOf(schema, 'output') },
-  ]),
-);
+/** One frame as an AsyncAPI message: its type, what it means, and its payload's JSON Schema. */
+export interface FrameMessage {
+  name: string;
+  title: string;
+  summary: string | undefined;
+  payload: Json;
+}
+const message = (type: string, schema: z.ZodType, io: 'input' | 'output'): FrameMessage => ({
+  name: type,
+  title: type,
+  summary: schema.description,
+  payload: payloadOf(schema, io),
+});
+
+let frames: { client: FrameMessage[]; server: FrameMessage[] } | undefined;
+
+/** Every client and server frame as a message (converted once, on first use: not on the service's start). */
+export function frameMessages(): { client: FrameMessage[]; server: FrameMessage[] } {
+  frames ??= {
+    client: ClientFrame.options.map((option) => message(option.shape.type.value, option, 'input')),
+    server: Object.entries(ServerFrames).map(([type, schema]) => message(type, schema, 'output')),
+  };
+  return frames;
+}
+
 // Each frame type names one message; a client and a server frame share a name only for `chat_message`.
-const messageKey = (side: 'client' | 'server', type: string) => `${side}_${type}`;
-const messages: Record<string, Json> = {
-  ...Object.fromEntries(Object.entries(clientMessages).map(([type, m]) => [messageKey('client', type), m])),
-  ...Object.fromEntries(Object.entries(serverMessages).map(([type, m]) => [messageKey('server', type), m])),
-};
+function keyedMessages(): Record<string, FrameMessage> {
+  const { client, server } = frameMessages();
+  return Object.fromEntries([
+    ...client.map((m) => [`client_${m.name}`, m] as const),
+    ...server.map((m) => [`server_${m.name}`, m] as const),
+  ]);
+}
 const refs = (channel: string, keys: string[]) =>
   keys.map((key) => ({ $ref: `#/channels/${channel}/messages/${key}` }));
 const channelMessages = (keys: string[]) =>
   Object.fromEntries(keys.map((key) => [key, { $ref: `#/components/messages/${key}` }]));
 
-const ALL = Object.keys(messages);
 const handshake = {
   ws: {
     bindingVersion: '0.1.0',
@@ -52,9 +66,9 @@ const handshake = {
   },
 };
 
-function operations(channel: string, keys: string[], prefix: string): Json {
+function operations(messages: Record<string, FrameMessage>, channel: string, prefix: string): Json {
   return Object.fromEntries(
-    keys.map((key) => {
+    Object.keys(messages).map((key) => {
       const [side, ...rest] = key.split('_');
       const type = rest.join('_');
       return [
@@ -62,7 +76,7 @@ function operations(channel: string, keys: string[], prefix: string): Json {
         {
           action: side === 'client' ? 'receive' : 'send',
           channel: { $ref: `#/channels/${channel}` },
-          summary: (messages[key] as { summary?: string }).summary,
+          summary: messages[key]?.summary,
           messages: refs(channel, [key]),
         },
       ];
@@ -72,9 +86,10 @@ function operations(channel: string, keys: string[], prefix: string): Json {
 
 let built: Json | undefined;
 
-/** The document (built once), with the service's address as its server. */
-export function asyncApiDocument(host: string): Json {
-  built ??= {
+function build(): Json {
+  const messages = keyedMessages();
+  const all = Object.keys(messages);
+  return {
     asyncapi: '3.1.0',
     info: {
       title: 'prizmai real-time protocol',
@@ -89,16 +104,16 @@ export function asyncApiDocument(host: string): Json {
         title: 'The WebSocket endpoint',
         description:
           'Authenticated at the handshake (401 for a bad token, 429 past limits.connectionsPerUser, 403 for a foreign Origin).',
-        messages: channelMessages(ALL),
+        messages: channelMessages(all),
         bindings: handshake,
       },
       chatRoom: {
         address: '/ws/chat-room/{room_id}/',
         title: "The seed's room endpoint",
         description:
-          'Subscribed to room:<room_id> on connect; chat_message, typing and stop_typing may leave room_id out.',
+          'Subscribed to room:<room_id> on connect; every frame of /ws is accepted, and chat_message, typing and stop_typing may leave room_id out.',
         parameters: { room_id: { description: 'the room followed' } },
-        messages: channelMessages(ALL),
+        messages: channelMessages(all),
         bindings: handshake,
       },
       taskComments: {
@@ -107,14 +122,14 @@ export function asyncApiDocument(host: string): Json {
         description:
           'Subscribed to task:<task_id> on connect; every frame of /ws is accepted, and comment may leave task_id out.',
         parameters: { task_id: { description: 'the task followed' } },
-        messages: channelMessages(ALL),
+        messages: channelMessages(all),
         bindings: handshake,
       },
     },
     operations: {
-      ...operations('ws', ALL, ''),
-      ...operations('chatRoom', ALL, 'chatRoom_'),
-      ...operations('taskComments', ALL, 'taskComments_'),
+      ...operations(messages, 'ws', ''),
+      ...operations(messages, 'chatRoom', 'chatRoom_'),
+      ...operations(messages, 'taskComments', 'taskComments_'),
     },
     components: {
       messages,
@@ -124,6 +139,11 @@ export function asyncApiDocument(host: string): Json {
       },
     },
   };
+}
+
+/** The document (built once), with the service's address as its server. */
+export function asyncApiDocument(host: string): Json {
+  built ??= build();
   return {
     ...built,
     servers: {
