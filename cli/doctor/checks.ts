@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { shownUrl } from '../../config/managed-redis.js';
 import type { LoadedConfig, ResolvedConfig } from '../../config/types.js';
@@ -9,6 +9,7 @@ import { hello, versionMismatch } from '../supervisor/client.js';
 import { shippedMigrations } from '../supervisor/migrations-check.js';
 import { portFree, REDIS_MISSING_FIX, stackPorts } from '../supervisor/preflight.js';
 import { corruptStateAdvice, inspectState } from '../supervisor/stale.js';
+import { packageManifest } from '../supervisor/version.js';
 
 // The checks of `prizmai doctor` (SPEC §4), each answering what is wrong and how to fix it. Every
 // check that reaches something (Redis, the database, the daemon) is bounded, so doctor never hangs.
@@ -31,8 +32,7 @@ const within = <T>(what: string, work: Promise<T>) =>
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function checkNode(): Check {
-  const json = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-  const wanted = (JSON.parse(json) as { engines: { node: string } }).engines.node; // ">=20.19.0"
+  const wanted = packageManifest().engines.node; // ">=20.19.0"
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const [wantMajor, wantMinor] = (wanted.match(/\d+/g) ?? []).map(Number) as [number, number];
   const fits = major > wantMajor || (major === wantMajor && minor >= wantMinor);
