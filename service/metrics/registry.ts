@@ -120,9 +120,10 @@ export function serviceMetrics(stats: ServiceStats, queues: QueueDepths): Servic
 
   return {
     observeRequest(method, route, status, seconds) {
-      const labels = { method: METHODS.has(method) ? method : 'other', route: route ?? 'unmatched' };
-      requests.inc({ ...labels, status: String(status) });
-      durations.observe(labels, seconds);
+      const known = METHODS.has(method) ? method : 'other';
+      const pattern = route ?? 'unmatched';
+      requests.inc({ method: known, route: pattern, status: String(status) });
+      durations.observe({ method: known, route: pattern }, seconds);
     },
     async scrape() {
       try {
@@ -150,10 +151,11 @@ export function deferredServiceMetrics(stats: ServiceStats, queues: QueueDepths)
   };
   return {
     load,
-    observeRequest(...request: Parameters<ServiceMetrics['observeRequest']>) {
-      if (metrics) metrics.observeRequest(...request);
+    // Every request passes here: no rest array, no spread once loaded.
+    observeRequest(method: string, route: string | null, status: number, seconds: number) {
+      if (metrics) metrics.observeRequest(method, route, status, seconds);
       // Bounded: a flood before the first load keeps its first thousand figures, not all of it.
-      else if (early.length < 1000) early.push(request);
+      else if (early.length < 1000) early.push([method, route, status, seconds]);
     },
     scrape: () => load().scrape(),
   } satisfies ServiceMetrics & { load(): ServiceMetrics };
